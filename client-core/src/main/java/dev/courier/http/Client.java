@@ -1,0 +1,179 @@
+package dev.courier.http;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * Sends requests through a {@link RoundTripper} and applies the policy around it (Go's
+ * {@code http.Client}): a whole-call timeout, a client-wide trace, and the thread that completes the
+ * futures. Redirects and cookies are the Client's too and come with their own work; today a Client
+ * sends one hop. Immutable and safe to share; derived clients can share one Transport.
+ */
+public final class Client implements AutoCloseable {
+    private final RoundTripper transport;
+    private final boolean ownsTransport;
+    private final Duration timeout;
+    private final ClientTrace trace;
+    private final Executor executor;
+
+    private Client(Builder b) {
+        this.ownsTransport = b.transport == null;
+        this.transport = b.transport != null ? b.transport : Transport.newBuilder().build();
+        this.timeout = b.timeout;
+        this.trace = b.trace;
+        this.executor = b.executor;
+    }
+
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    /** A client with a Transport of its own at default settings; close it to release that transport. */
+    public static Client newClient() {
+        return newBuilder().build();
+    }
+
+    /**
+     * Sends {@code request}. The future completes with the response once its head arrived, or with a
+     * {@link RequestException}; cancelling it aborts the exchange. With a {@link Builder#timeout}, the
+     * timeout covers the whole call, reading the body included.
+     */
+    public CompletableFuture<Response> send(Request request) {
+        Objects.requireNonNull(request, "request");
+        Request effective = request;
+        if ((timeout != null && request.timeout() == null) || trace != null) {
+            Request.Builder b = request.toBuilder();
+            if (timeout != null && request.timeout() == null) {
+                b.timeout(timeout);
+            }
+            if (trace != null) {
+                b.trace(ClientTrace.compose(trace, request.trace()));
+            }
+            effective = b.build();
+        }
+        CompletableFuture<Response> sent;
+        try {
+            sent = transport.roundTrip(effective);
+        } catch (RuntimeException e) {
+            sent = CompletableFuture.failedFuture(e);
+        }
+        if (executor == null && transport instanceof Transport) {
+            return sent; // already typed errors, completed on the event loop: nothing to relay
+        }
+        return relay(sent, effective, executor);
+    }
+
+    /** GET {@code uri}. */
+    public CompletableFuture<Response> get(String uri) {
+        return send(Request.newBuilder(uri).build());
+    }
+
+    public CompletableFuture<Response> get(URI uri) {
+        return send(Request.newBuilder(uri).build());
+    }
+
+    /** HEAD {@code uri}. */
+    public CompletableFuture<Response> head(String uri) {
+        return send(Request.newBuilder(uri).method("HEAD").build());
+    }
+
+    /** POST {@code body} to {@code uri}. */
+    public CompletableFuture<Response> post(String uri, RequestBody body) {
+        return send(Request.newBuilder(uri).post(body).build());
+    }
+
+    public RoundTripper transport() {
+        return transport;
+    }
+
+    /** Closes the Transport if this client created it; a transport passed in belongs to its creator. */
+    @Override
+    public void close() {
+        if (ownsTransport && transport instanceof Transport) {
+            ((Transport) transport).close();
+        }
+    }
+
+    /**
+     * A future that mirrors {@code source}, completing on {@code executor} when one is set, with failures
+     * of a custom RoundTripper wrapped in a RequestException, and cancellation flowing back to the exchange.
+     */
+    private static CompletableFuture<Response> relay(CompletableFuture<Response> source, Request request, Executor executor) {
+        CompletableFuture<Response> relayed = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                source.cancel(mayInterruptIfRunning);
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
+        java.util.function.BiConsumer<Response, Throwable> complete = (r, e) -> {
+            if (e == null) {
+                if (!relayed.complete(r)) {
+                    r.close(); // the caller gave up meanwhile: release the connection
+                }
+                return;
+            }
+            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            if (!(cause instanceof RequestException) && !(cause instanceof java.util.concurrent.CancellationException)) {
+                cause = new RequestException(request.method(), request.redactedUri(), RequestException.Phase.CLIENT,
+                        null, cause, false);
+            }
+            relayed.completeExceptionally(cause);
+        };
+        if (executor == null) {
+            source.whenComplete(complete);
+        } else {
+            source.whenCompleteAsync(complete, executor);
+        }
+        return relayed;
+    }
+
+    /** Builds a {@link Client}. */
+    public static final class Builder {
+        private RoundTripper transport;
+        private Duration timeout;
+        private ClientTrace trace;
+        private Executor executor;
+
+        private Builder() {
+        }
+
+        /** The round tripper to send through: a {@link Transport}, or middleware around one. */
+        public Builder transport(RoundTripper transport) {
+            this.transport = Objects.requireNonNull(transport, "transport");
+            return this;
+        }
+
+        /** Time allowed for the whole call, reading the body included (Go's {@code Client.Timeout}); zero for none. */
+        public Builder timeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout < 0: " + timeout);
+            }
+            this.timeout = timeout.isZero() ? null : timeout;
+            return this;
+        }
+
+        /** A trace for every request this client sends, called before each request's own trace. */
+        public Builder trace(ClientTrace trace) {
+            this.trace = trace;
+            return this;
+        }
+
+        /**
+         * Completes response futures on {@code executor} instead of the connection's event loop: for callers
+         * whose callbacks block. Body signals still run on the event loop.
+         */
+        public Builder executor(Executor executor) {
+            this.executor = Objects.requireNonNull(executor, "executor");
+            return this;
+        }
+
+        public Client build() {
+            return new Client(this);
+        }
+    }
+}

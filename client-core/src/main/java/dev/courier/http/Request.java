@@ -1,0 +1,269 @@
+package dev.courier.http;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * An immutable HTTP request: method, absolute http(s) URI, header fields, optional body, and the
+ * per-request options (timeout, trace).
+ *
+ * <p>Everything is validated by {@link Builder#build()} before anything touches the network: the
+ * method must be a token, the URI absolute with scheme http or https and a host, header names tokens
+ * and values free of CR, LF and NUL. Each failure is an {@link IllegalArgumentException} naming the
+ * bad part.
+ */
+public final class Request {
+    private final String method;
+    private final URI uri;
+    private final Headers headers;
+    private final RequestBody body;
+    private final Duration timeout;
+    private final ClientTrace trace;
+
+    private Request(Builder b) {
+        this.method = b.method;
+        this.uri = b.uri;
+        this.headers = b.headers.build();
+        this.body = b.body;
+        this.timeout = b.timeout;
+        this.trace = b.trace;
+    }
+
+    /** Starts a GET request for {@code uri}. */
+    public static Builder newBuilder(URI uri) {
+        return new Builder(uri);
+    }
+
+    /** Starts a GET request for {@code uri}, parsed with {@link URI#URI(String)}. */
+    public static Builder newBuilder(String uri) {
+        try {
+            return new Builder(new URI(uri));
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("invalid URI " + Headers.quote(redact(uri)) + ": " + e.getReason(), e);
+        }
+    }
+
+    /** A builder holding this request's fields. */
+    public Builder toBuilder() {
+        Builder b = new Builder(uri);
+        b.method = method;
+        b.headers = headers.toBuilder();
+        b.body = body;
+        b.timeout = timeout;
+        b.trace = trace;
+        return b;
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public URI uri() {
+        return uri;
+    }
+
+    public Headers headers() {
+        return headers;
+    }
+
+    /** The body, or {@code null} when the request has none. */
+    public RequestBody body() {
+        return body;
+    }
+
+    /**
+     * The time allowed for this exchange from the moment the Transport takes it until the response body
+     * is fully read, or {@code null} for none. When it fires while the body is being read, the body's
+     * publisher fails with a timeout and the connection is closed.
+     */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    /** The trace listener for this request only, or {@code null}. */
+    public ClientTrace trace() {
+        return trace;
+    }
+
+    /** The authority to send in the Host header: the caller's Host header if set, else host[:port] from the URI. */
+    public String hostHeader() {
+        String h = headers.first("Host");
+        return h != null ? h : authority(uri);
+    }
+
+    /** The port the request goes to: the URI's, or 80/443 by scheme. */
+    public int port() {
+        return port(uri);
+    }
+
+    /** The URI as text with any password removed, for messages and logs. */
+    public String redactedUri() {
+        return redact(uri);
+    }
+
+    @Override
+    public String toString() {
+        return method + " " + redactedUri();
+    }
+
+    static int port(URI uri) {
+        if (uri.getPort() != -1) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+
+    static String authority(URI uri) {
+        String host = uri.getHost();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        int port = uri.getPort();
+        boolean https = "https".equalsIgnoreCase(uri.getScheme());
+        if (port == -1 || port == (https ? 443 : 80)) {
+            return host;
+        }
+        return host + ":" + port;
+    }
+
+    /** {@code uri} as text with the password of its user info replaced by "***". */
+    public static String redact(URI uri) {
+        if (uri == null) {
+            return "null";
+        }
+        return uri.getRawUserInfo() == null ? uri.toString() : redact(uri.toString());
+    }
+
+    static String redact(String uri) {
+        int schemeEnd = uri.indexOf("://");
+        if (schemeEnd < 0) {
+            return uri;
+        }
+        int authorityStart = schemeEnd + 3;
+        int authorityEnd = authorityStart;
+        while (authorityEnd < uri.length() && "/?#".indexOf(uri.charAt(authorityEnd)) < 0) {
+            authorityEnd++;
+        }
+        int at = uri.lastIndexOf('@', authorityEnd - 1);
+        if (at < authorityStart) {
+            return uri;
+        }
+        int colon = uri.indexOf(':', authorityStart);
+        if (colon < 0 || colon > at) {
+            return uri;
+        }
+        return uri.substring(0, colon + 1) + "***" + uri.substring(at);
+    }
+
+    /** Builds a {@link Request}; {@link #build()} validates everything. */
+    public static final class Builder {
+        private String method = "GET";
+        private URI uri;
+        private Headers.Builder headers = Headers.newBuilder();
+        private RequestBody body;
+        private Duration timeout;
+        private ClientTrace trace;
+
+        private Builder(URI uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+        }
+
+        public Builder uri(URI uri) {
+            this.uri = Objects.requireNonNull(uri, "uri");
+            return this;
+        }
+
+        /** Sets the method, e.g. "POST"; it must be a token (RFC 9110 section 9.1) and is sent as given. */
+        public Builder method(String method) {
+            this.method = Objects.requireNonNull(method, "method");
+            return this;
+        }
+
+        /** Sets the method and body in one call. */
+        public Builder method(String method, RequestBody body) {
+            return method(method).body(body);
+        }
+
+        /** Adds a header field, keeping existing values of the same name. */
+        public Builder header(String name, String value) {
+            headers.add(name, value);
+            return this;
+        }
+
+        /** Replaces every value of a header field. */
+        public Builder setHeader(String name, String value) {
+            headers.set(name, value);
+            return this;
+        }
+
+        public Builder removeHeader(String name) {
+            headers.remove(name);
+            return this;
+        }
+
+        public Builder headers(Headers all) {
+            headers = all.toBuilder();
+            return this;
+        }
+
+        /** Sets the body; {@code null} for none. */
+        public Builder body(RequestBody body) {
+            this.body = body;
+            return this;
+        }
+
+        /** Shortcut for {@code method("POST").body(body)}. */
+        public Builder post(RequestBody body) {
+            return method("POST", body);
+        }
+
+        /** Time allowed from the Transport taking the request to the end of the response body; null or zero for none. */
+        public Builder timeout(Duration timeout) {
+            if (timeout != null && timeout.isNegative()) {
+                throw new IllegalArgumentException("timeout < 0: " + timeout);
+            }
+            this.timeout = timeout == null || timeout.isZero() ? null : timeout;
+            return this;
+        }
+
+        public Builder trace(ClientTrace trace) {
+            this.trace = trace;
+            return this;
+        }
+
+        /** Validates and builds the request; see the class comment for the rules. */
+        public Request build() {
+            if (method.isEmpty()) {
+                throw new IllegalArgumentException("method is empty");
+            }
+            for (int i = 0; i < method.length(); i++) {
+                if (!Headers.isTokenChar(method.charAt(i))) {
+                    throw new IllegalArgumentException("method " + Headers.quote(method) + " has an invalid character "
+                            + Headers.describe(method.charAt(i)) + " at index " + i);
+                }
+            }
+            String scheme = uri.getScheme();
+            if (scheme == null) {
+                throw new IllegalArgumentException("URI " + Headers.quote(redact(uri)) + " has no scheme; want http or https");
+            }
+            String lower = scheme.toLowerCase(Locale.ROOT);
+            if (!lower.equals("http") && !lower.equals("https")) {
+                throw new IllegalArgumentException("URI " + Headers.quote(redact(uri)) + " has unsupported scheme "
+                        + Headers.quote(scheme) + "; want http or https");
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                throw new IllegalArgumentException("URI " + Headers.quote(redact(uri)) + " has no host");
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                throw new IllegalArgumentException("URI " + Headers.quote(redact(uri)) + " has invalid port " + uri.getPort());
+            }
+            if (body != null && (method.equals("GET") || method.equals("HEAD")) && body.contentLength() == 0) {
+                body = null;
+            }
+            return new Request(this);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.courier.http;
+
+import dev.courier.http.internal.body.BytesRequestBody;
+import dev.courier.http.internal.body.FileRequestBody;
+import dev.courier.http.internal.body.PublisherRequestBody;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+import java.util.function.Supplier;
+
+/**
+ * The body of a request: a publisher of bytes with a known or unknown length, replayable when its
+ * source allows (Go's {@code Request.GetBody}), which lets the Transport retry and the Client follow
+ * 307/308 redirects with the body.
+ *
+ * <p>A known length is sent as Content-Length and must match what the publisher produces (a mismatch
+ * fails the request rather than corrupt the connection); an unknown length (-1) is sent chunked.
+ */
+public abstract class RequestBody {
+
+    /** For subclasses; the factories below cover the usual sources. */
+    protected RequestBody() {
+    }
+
+    /** The body from an array (not copied: do not change it while requests use it). Replayable. */
+    public static RequestBody of(byte[] bytes) {
+        return new BytesRequestBody(Objects.requireNonNull(bytes, "bytes"), 0, bytes.length);
+    }
+
+    /** The body from a string in the given charset. Replayable. */
+    public static RequestBody of(String text, Charset charset) {
+        return of(text.getBytes(charset));
+    }
+
+    /**
+     * The body from a file, read when sent (zero-copy with sendfile on plaintext connections).
+     * Replayable. The file must exist and be readable now; its size now is the Content-Length.
+     */
+    public static RequestBody ofFile(Path file) {
+        try {
+            return new FileRequestBody(file, Files.size(file));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use " + file + " as a request body: " + e, e);
+        }
+    }
+
+    /**
+     * A body produced once by {@code publisher}; {@code length} bytes, or -1 when unknown (sent chunked).
+     * Not replayable: a request carrying it is never retried with it.
+     */
+    public static RequestBody ofPublisher(Flow.Publisher<ByteBuffer> publisher, long length) {
+        return new PublisherRequestBody(() -> publisher, length, false);
+    }
+
+    /** A replayable body: {@code publishers} supplies a fresh publisher of the same bytes each time. */
+    public static RequestBody ofPublisher(Supplier<Flow.Publisher<ByteBuffer>> publishers, long length) {
+        return new PublisherRequestBody(publishers, length, true);
+    }
+
+    /** Length in bytes, or -1 when unknown. */
+    public abstract long contentLength();
+
+    /** Whether {@link #publisher()} may be called again to send the same bytes again. */
+    public abstract boolean isReplayable();
+
+    /**
+     * A publisher of the body's bytes. A replayable body returns a fresh one each time; other bodies
+     * may be published once and throw {@link IllegalStateException} after.
+     */
+    public abstract Flow.Publisher<ByteBuffer> publisher();
+}

@@ -1,0 +1,50 @@
+package dev.courier.http;
+
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * An HTTP response: status, headers and a streamed body. The response is a lease on its connection:
+ * reading the body to the end returns the connection to the pool; {@link #close()} before that
+ * cancels the body and closes (or, for a small remainder, drains) the connection. A response dropped
+ * without either is detected when it is garbage collected, its connection reclaimed and a warning
+ * naming the request logged.
+ */
+public interface Response extends AutoCloseable {
+
+    /** The status code, e.g. 200. */
+    int status();
+
+    /** The reason phrase as the server sent it (may be empty). */
+    String reason();
+
+    /** The protocol the response came over. */
+    Protocol protocol();
+
+    /** Response header fields. With {@link #uncompressed()}, Content-Encoding and Content-Length are removed. */
+    Headers headers();
+
+    /** The request that produced this response (for a Client following redirects, the last hop's). */
+    Request request();
+
+    /** Whether Courier transparently decompressed the body (it asked for gzip/deflate and the server used it). */
+    boolean uncompressed();
+
+    /** The body; a publisher that can be subscribed once. */
+    ResponseBody body();
+
+    /** Trailer fields, available once the body has been read to the end (empty when the server sent none). */
+    CompletionStage<Headers> trailers();
+
+    /** The response whose redirect led to this one, when a Client followed a redirect. */
+    default Optional<Response> previous() {
+        return Optional.empty();
+    }
+
+    /** Identifies the connection (e.g. "c7") the response came over, for logs and debugging. */
+    String connectionId();
+
+    /** Cancels the body if it has not been read to the end; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,54 @@
+package dev.courier.http;
+
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * A response body: a backpressured {@link Flow.Publisher} of {@link ByteBuffer}s that the subscriber
+ * owns, plus conveniences that consume it. Nothing beyond what the subscriber requested is read from
+ * the socket, so a slow consumer holds bounded memory whatever the body's size.
+ *
+ * <p>The body may be consumed once: by one {@link #subscribe subscriber} or one of the convenience
+ * methods. Completing it returns the connection to the pool; cancelling it ({@link #close()}) closes
+ * the connection, or drains a small remainder to keep it.
+ */
+public abstract class ResponseBody implements Flow.Publisher<ByteBuffer>, AutoCloseable {
+
+    /** For the Transport's implementations and tests' stand-ins. */
+    protected ResponseBody() {
+    }
+
+    /** The declared length in bytes, or -1 when unknown (chunked, read until close, or decompressed). */
+    public abstract long contentLength();
+
+    /** Reads the whole body into an array. */
+    public abstract CompletableFuture<byte[]> bytes();
+
+    /** Reads the whole body as text in the charset the Content-Type names, UTF-8 otherwise. */
+    public abstract CompletableFuture<String> text();
+
+    /** Reads the whole body as text in {@code charset}. */
+    public CompletableFuture<String> text(Charset charset) {
+        return bytes().thenApply(b -> new String(b, charset));
+    }
+
+    /** Streams the body into {@code file} (created or truncated) without blocking an event loop; completes with the file. */
+    public abstract CompletableFuture<Path> toFile(Path file);
+
+    /** Reads and drops the rest of the body, so that the connection can be reused; completes with the byte count. */
+    public abstract CompletableFuture<Long> discard();
+
+    /**
+     * A blocking {@link InputStream} over the body, with bounded buffering. Do not read it on an event
+     * loop thread. Closing the stream before the end cancels the body.
+     */
+    public abstract InputStream inputStream();
+
+    /** Cancels the body if it was not read to the end; idempotent. */
+    @Override
+    public abstract void close();
+}

@@ -1,0 +1,57 @@
+package dev.courier.http;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Identifies the connections that can carry a request: the pool key (Go's {@code connectMethodKey}).
+ * Two requests share pooled connections exactly when their route keys are equal.
+ *
+ * <p>The forms a key takes:
+ * <ul>
+ *   <li>{@code (null, "http", host, port)}: direct plaintext connection to the origin;
+ *   <li>{@code (null, "https", host, port)}: direct TLS connection to the origin;
+ *   <li>{@code (httpProxy, "http", host, port)}: requests in absolute form through an HTTP proxy (the
+ *       origin is kept in the key so that per-origin limits hold);
+ *   <li>{@code (proxy, "https", host, port)}: a CONNECT tunnel (or SOCKS connection) through the proxy,
+ *       then TLS to the origin;
+ *   <li>{@code (socksProxy, "http", host, port)}: plaintext to the origin through a SOCKS proxy.
+ * </ul>
+ * The host is lower-cased; the port is always explicit.
+ *
+ * @param proxy  the proxy, or {@code null} for a direct connection
+ * @param scheme "http" or "https"
+ * @param host   the origin host, lower case, IPv6 literals without brackets
+ * @param port   the origin port
+ */
+public record RouteKey(Proxy proxy, String scheme, String host, int port) {
+
+    public RouteKey {
+        Objects.requireNonNull(scheme, "scheme");
+        Objects.requireNonNull(host, "host");
+        scheme = scheme.toLowerCase(Locale.ROOT);
+        host = host.toLowerCase(Locale.ROOT);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+    }
+
+    /** The direct route of {@code request}'s URI. */
+    public static RouteKey of(Request request, Proxy proxy) {
+        return new RouteKey(proxy, request.uri().getScheme(), request.uri().getHost(), request.port());
+    }
+
+    public boolean isTls() {
+        return scheme.equals("https");
+    }
+
+    /** host:port, IPv6 literals in brackets. */
+    public String hostPort() {
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    @Override
+    public String toString() {
+        return (proxy == null ? "" : proxy + " -> ") + scheme + "://" + hostPort();
+    }
+}

@@ -1,0 +1,351 @@
+package dev.courier.http;
+
+import dev.courier.http.internal.PipelineSetup;
+import dev.courier.http.internal.TransportContext;
+import dev.courier.http.internal.dial.IoTransports;
+import dev.courier.http.internal.dial.NettyDialer;
+import dev.courier.http.internal.h1.Http1Exchange;
+import dev.courier.http.internal.pool.ConnectionPool;
+import dev.courier.http.internal.pool.PoolConfig;
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.IdentityCipherSuiteFilter;
+import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.resolver.dns.DefaultDnsCache;
+import io.netty.resolver.dns.DefaultDnsCnameCache;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default {@link RoundTripper}: keeps pooled persistent connections per {@link RouteKey} and
+ * performs one exchange per call (Go's {@code http.Transport}). Safe for concurrent use; create one
+ * and share it, as each owns event loop threads and a connection pool. {@link #close()} releases them.
+ *
+ * <p>Defaults, and why they differ from Go's:
+ * <ul>
+ *   <li>{@code maxIdleConnsPerHost} 64 (Go: 2). Courier's users fire many concurrent requests at few
+ *       hosts; with 2, every burst above 2 in flight closes connections on release and dials them again
+ *       on the next burst, paying a handshake per request. 64 keeps a burst's connections warm.
+ *   <li>{@code maxIdleConns} 256 across routes (Go: 100), so several busy hosts fit.
+ *   <li>{@code idleConnTimeout} 90 s, {@code connectTimeout} 30 s, {@code tlsHandshakeTimeout} 10 s,
+ *       {@code expectContinueTimeout} 1 s: Go's values.
+ *   <li>{@code maxConnsPerHost} 0 (unlimited), as Go; when set, up to {@code maxPendingAcquires} (1024)
+ *       requests wait, each at most {@code pendingAcquireTimeout} (30 s).
+ *   <li>{@code happyEyeballsDelay} 250 ms, the value RFC 8305 section 8 recommends (Go uses 300 ms).
+ * </ul>
+ */
+public final class Transport implements RoundTripper, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    static final String DEFAULT_USER_AGENT = "Courier/0.1.0";
+
+    private final EventLoopGroup group;
+    private final DnsAddressResolverGroup resolvers;
+    private final ConnectionPool pool;
+    private final TransportContext context;
+    private final IoTransports io;
+    private volatile boolean closed;
+
+    private Transport(Builder b) {
+        this.io = IoTransports.select(b.ioTransport);
+        this.group = io.newGroup(b.eventLoopThreads);
+        EventExecutor timers = group.next();
+        LongSupplier clock = b.clock;
+        this.resolvers = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+                .datagramChannelType(io.datagramChannel())
+                .socketChannelType(io.socketChannel())
+                .resolveCache(new DefaultDnsCache())
+                .cnameCache(new DefaultDnsCnameCache()));
+        SslContext ssl = b.sslContext(log);
+        NettyDialer dialer = new NettyDialer(group, io, resolvers, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()),
+                b.happyEyeballsDelay.toNanos(), b.tcpKeepAlive,
+                new PipelineSetup(ssl, b.tlsHandshakeTimeout.toMillis(), b.maxResponseHeaderBytes), clock);
+        this.pool = new ConnectionPool(new PoolConfig(b.maxIdleConns, b.maxIdleConnsPerHost, b.maxConnsPerHost,
+                b.maxPendingAcquires, b.pendingAcquireTimeout.toNanos(), b.idleConnTimeout.toNanos(),
+                b.maxConnectionLifetime.toNanos(), b.disableKeepAlives), dialer, timers, clock);
+        this.context = new TransportContext(pool, b.userAgent, b.disableCompression, b.disableKeepAlives,
+                b.maxDecompressedBytes, b.responseHeaderTimeout.toNanos(), b.expectContinueTimeout.toNanos(),
+                b.maxResponseHeaderBytes, timers, clock);
+        log.debug("transport started on {} with {} event loop threads", io.kind(), b.eventLoopThreads);
+    }
+
+    /** A builder with the defaults listed in the class comment. */
+    public static Builder newBuilder() {
+        return new Builder();
+    }
+
+    /**
+     * Sends {@code request} and completes with its response once the response head arrived; see
+     * {@link RoundTripper} for the contract. Never throws: every failure completes the future with a
+     * {@link RequestException}.
+     */
+    @Override
+    public CompletableFuture<Response> roundTrip(Request request) {
+        Objects.requireNonNull(request, "request");
+        if (closed) {
+            return CompletableFuture.failedFuture(new RequestException(request.method(), request.redactedUri(),
+                    RequestException.Phase.CLOSED, "the transport is closed", null, false));
+        }
+        RouteKey route = RouteKey.of(request, null);
+        return new Http1Exchange(context, request, route, request.trace()).start();
+    }
+
+    /** Per-route counts of idle, active and waiting; a snapshot. */
+    public TransportStats stats() {
+        return pool.stats();
+    }
+
+    /** The socket I/O in use (epoll, io_uring or NIO). */
+    public IoTransport ioTransport() {
+        return io.kind();
+    }
+
+    /** Closes every idle connection; connections in use are unaffected (Go's {@code CloseIdleConnections}). */
+    public void closeIdleConnections() {
+        pool.closeIdle();
+    }
+
+    /** Closes all connections, fails waiting and in-flight requests, and stops the event loops. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        pool.close();
+        resolvers.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS);
+    }
+
+    /** For tests in this package: the pool, to drive eviction with an explicit clock. */
+    ConnectionPool pool() {
+        return pool;
+    }
+
+    /** Builds a {@link Transport}; every setter validates its argument and says which one was wrong. */
+    public static final class Builder {
+        private int maxIdleConns = 256;
+        private int maxIdleConnsPerHost = 64;
+        private int maxConnsPerHost;
+        private int maxPendingAcquires = 1024;
+        private Duration pendingAcquireTimeout = Duration.ofSeconds(30);
+        private Duration idleConnTimeout = Duration.ofSeconds(90);
+        private Duration maxConnectionLifetime = Duration.ZERO;
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+        private Duration responseHeaderTimeout = Duration.ZERO;
+        private Duration expectContinueTimeout = Duration.ofSeconds(1);
+        private Duration happyEyeballsDelay = Duration.ofMillis(250);
+        private int maxResponseHeaderBytes = 1 << 20;
+        private long maxDecompressedBytes;
+        private boolean disableKeepAlives;
+        private boolean disableCompression;
+        private boolean tcpKeepAlive = true;
+        private String userAgent = DEFAULT_USER_AGENT;
+        private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
+        private IoTransport ioTransport = IoTransport.AUTO;
+        private SSLContext sslContext;
+        private LongSupplier clock = System::nanoTime;
+
+        private Builder() {
+        }
+
+        /** Idle connections kept across all routes; the least recently used beyond it is closed. 0 = no limit. */
+        public Builder maxIdleConns(int n) {
+            this.maxIdleConns = nonNegative("maxIdleConns", n);
+            return this;
+        }
+
+        /** Idle connections kept per route. 0 = no limit but {@link #maxIdleConns}. */
+        public Builder maxIdleConnsPerHost(int n) {
+            this.maxIdleConnsPerHost = nonNegative("maxIdleConnsPerHost", n);
+            return this;
+        }
+
+        /** Connections (active, idle and dialing) per route; more requests wait in a queue. 0 = unlimited. */
+        public Builder maxConnsPerHost(int n) {
+            this.maxConnsPerHost = nonNegative("maxConnsPerHost", n);
+            return this;
+        }
+
+        /** Requests that may wait for a connection per route at {@link #maxConnsPerHost}; one more fails at once. */
+        public Builder maxPendingAcquires(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("maxPendingAcquires < 1: " + n);
+            }
+            this.maxPendingAcquires = n;
+            return this;
+        }
+
+        /** How long a request waits in that queue before failing. 0 = no limit. */
+        public Builder pendingAcquireTimeout(Duration d) {
+            this.pendingAcquireTimeout = nonNegative("pendingAcquireTimeout", d);
+            return this;
+        }
+
+        /** How long a connection may stay idle in the pool. 0 = no limit. */
+        public Builder idleConnTimeout(Duration d) {
+            this.idleConnTimeout = nonNegative("idleConnTimeout", d);
+            return this;
+        }
+
+        /**
+         * How long a connection may live before it is closed when next idle, minus up to 10% random jitter,
+         * so that connections re-resolve DNS and spread over new servers after a scale-out. 0 = forever.
+         */
+        public Builder maxConnectionLifetime(Duration d) {
+            this.maxConnectionLifetime = nonNegative("maxConnectionLifetime", d);
+            return this;
+        }
+
+        /** Time allowed for each TCP connect attempt. */
+        public Builder connectTimeout(Duration d) {
+            this.connectTimeout = positive("connectTimeout", d);
+            return this;
+        }
+
+        public Builder tlsHandshakeTimeout(Duration d) {
+            this.tlsHandshakeTimeout = positive("tlsHandshakeTimeout", d);
+            return this;
+        }
+
+        /** Time allowed from the end of writing the request to the response head. 0 = none. */
+        public Builder responseHeaderTimeout(Duration d) {
+            this.responseHeaderTimeout = nonNegative("responseHeaderTimeout", d);
+            return this;
+        }
+
+        /** With {@code Expect: 100-continue}, how long to wait for "100 Continue" before sending the body anyway. */
+        public Builder expectContinueTimeout(Duration d) {
+            this.expectContinueTimeout = nonNegative("expectContinueTimeout", d);
+            return this;
+        }
+
+        /** RFC 8305 connection attempt delay between racing addresses. */
+        public Builder happyEyeballsDelay(Duration d) {
+            this.happyEyeballsDelay = positive("happyEyeballsDelay", d);
+            return this;
+        }
+
+        /** Limit on the response status line and header fields. */
+        public Builder maxResponseHeaderBytes(int n) {
+            if (n < 256) {
+                throw new IllegalArgumentException("maxResponseHeaderBytes < 256: " + n);
+            }
+            this.maxResponseHeaderBytes = n;
+            return this;
+        }
+
+        /** Limit on a transparently decompressed body, against decompression bombs. 0 = none. */
+        public Builder maxDecompressedBytes(long n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxDecompressedBytes < 0: " + n);
+            }
+            this.maxDecompressedBytes = n;
+            return this;
+        }
+
+        /** Sends {@code Connection: close} and uses each connection once. */
+        public Builder disableKeepAlives(boolean disable) {
+            this.disableKeepAlives = disable;
+            return this;
+        }
+
+        /** Stops asking for gzip/deflate and decoding it. */
+        public Builder disableCompression(boolean disable) {
+            this.disableCompression = disable;
+            return this;
+        }
+
+        /** TCP keep-alive probes on connections (SO_KEEPALIVE). */
+        public Builder tcpKeepAlive(boolean enable) {
+            this.tcpKeepAlive = enable;
+            return this;
+        }
+
+        /** The User-Agent sent when a request has none; empty to send none. */
+        public Builder userAgent(String userAgent) {
+            this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
+            if (!userAgent.isEmpty()) {
+                Headers.checkValue("User-Agent", userAgent);
+            }
+            return this;
+        }
+
+        public Builder eventLoopThreads(int n) {
+            if (n < 1) {
+                throw new IllegalArgumentException("eventLoopThreads < 1: " + n);
+            }
+            this.eventLoopThreads = n;
+            return this;
+        }
+
+        public Builder ioTransport(IoTransport kind) {
+            this.ioTransport = Objects.requireNonNull(kind, "ioTransport");
+            return this;
+        }
+
+        /** The TLS configuration (trust, client keys) for https; the JDK's default trust when unset. */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /** For tests: the monotonic clock (nanoseconds) the pool uses. */
+        Builder clock(LongSupplier clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Transport build() {
+            return new Transport(this);
+        }
+
+        SslContext sslContext(Logger log) {
+            if (sslContext != null) {
+                return new JdkSslContext(sslContext, true, null, IdentityCipherSuiteFilter.INSTANCE,
+                        null, ClientAuth.NONE, null, false);
+            }
+            try {
+                return SslContextBuilder.forClient().sslProvider(SslProvider.JDK).build();
+            } catch (SSLException e) {
+                throw new IllegalStateException("cannot create the default TLS context: " + e.getMessage(), e);
+            }
+        }
+
+        private static int nonNegative(String name, int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException(name + " < 0: " + n);
+            }
+            return n;
+        }
+
+        private static Duration nonNegative(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(name + " < 0: " + d);
+            }
+            return d;
+        }
+
+        private static Duration positive(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(name + " <= 0: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package dev.courier.http.internal;
+
+import dev.courier.http.ClientTrace;
+import dev.courier.http.RequestException.Phase;
+import dev.courier.http.RouteKey;
+import dev.courier.http.internal.dial.DialException;
+import dev.courier.http.internal.dial.NettyDialer;
+import dev.courier.http.internal.h1.Http1Connection;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import java.util.function.BiConsumer;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Installs a new connection's pipeline in the order {@link PipelineNames} documents: TLS for https
+ * routes (SNI and hostname verification on), then the HTTP/1.1 codec and connection handler.
+ */
+public final class PipelineSetup implements NettyDialer.ConnectionSetup {
+    private final SslContext sslContext;
+    private final long tlsHandshakeTimeoutMillis;
+    private final int maxResponseHeaderBytes;
+
+    public PipelineSetup(SslContext sslContext, long tlsHandshakeTimeoutMillis, int maxResponseHeaderBytes) {
+        this.sslContext = sslContext;
+        this.tlsHandshakeTimeoutMillis = tlsHandshakeTimeoutMillis;
+        this.maxResponseHeaderBytes = maxResponseHeaderBytes;
+    }
+
+    @Override
+    public void setup(Channel ch, RouteKey route, ClientTrace trace, BiConsumer<Object, Throwable> ready) {
+        if (!route.isTls()) {
+            ready.accept(addHttp1(ch), null);
+            return;
+        }
+        SslHandler ssl = sslContext.newHandler(ch.alloc(), route.host(), route.port());
+        SSLEngine engine = ssl.engine();
+        SSLParameters params = engine.getSSLParameters();
+        params.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(params);
+        ssl.setHandshakeTimeoutMillis(tlsHandshakeTimeoutMillis);
+        if (trace != null) {
+            trace.tlsHandshakeStart();
+        }
+        ch.pipeline().addLast(PipelineNames.TLS, ssl);
+        ssl.handshakeFuture().addListener(f -> {
+            if (trace != null) {
+                trace.tlsHandshakeDone(f.isSuccess() ? engine.getSession() : null, f.cause());
+            }
+            if (!f.isSuccess()) {
+                ready.accept(null, new DialException(Phase.TLS, "TLS handshake with " + route.hostPort() + " failed: "
+                        + f.cause().getMessage(), f.cause(), f.cause() instanceof SslHandshakeTimeoutException));
+                return;
+            }
+            ready.accept(addHttp1(ch), null);
+        });
+        ch.read();
+    }
+
+    private Http1Connection addHttp1(Channel ch) {
+        HttpDecoderConfig config = new HttpDecoderConfig()
+                .setMaxInitialLineLength(Math.min(maxResponseHeaderBytes, 64 * 1024))
+                .setMaxHeaderSize(maxResponseHeaderBytes)
+                .setMaxChunkSize(64 * 1024)
+                .setValidateHeaders(false);
+        Http1Connection handler = new Http1Connection();
+        ch.pipeline().addLast(PipelineNames.CODEC, new HttpClientCodec(config, false, false));
+        ch.pipeline().addLast(PipelineNames.H1, handler);
+        return handler;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.courier.http.internal.body;
+
+import io.netty.channel.EventLoop;
+
+/**
+ * The producing side of a {@link BodyStream}: the exchange that reads the body from its connection.
+ * Called on {@link #eventLoop()} only.
+ */
+public interface BodySource {
+    /** The loop every producer and consumer signal of the body runs on. */
+    EventLoop eventLoop();
+
+    /** The consumer wants more and the stream's buffers are empty: read from the socket. */
+    void demand();
+
+    /** The consumer stopped before the end: drain a small remainder or close the connection. */
+    void cancelled();
+}

@@ -1,0 +1,104 @@
+package dev.courier.http.internal.body;
+
+import dev.courier.http.ResponseBody;
+import java.io.InputStream;
+import java.lang.ref.Cleaner;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The user-facing body: a thin shell over a {@link BodyStream}. Only the user holds this object, so
+ * when it becomes unreachable while its stream was never claimed, the response was dropped unread:
+ * a {@link Cleaner} then cancels the stream, which closes the connection, and logs a warning.
+ */
+public final class ResponseBodyImpl extends ResponseBody {
+    private static final Logger log = LoggerFactory.getLogger(ResponseBodyImpl.class);
+    private static final Cleaner CLEANER = Cleaner.create(r -> {
+        Thread t = new Thread(r, "courier-leak-detector");
+        t.setDaemon(true);
+        return t;
+    });
+
+    private final BodyStream stream;
+    private final Charset charset;
+
+    public ResponseBodyImpl(BodyStream stream, Charset charset) {
+        this.stream = stream;
+        this.charset = charset;
+        CLEANER.register(this, new LeakCheck(stream));
+    }
+
+    @Override
+    public long contentLength() {
+        return stream.contentLength();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+        Objects.requireNonNull(subscriber, "subscriber (Reactive Streams rule 1.9)");
+        stream.subscribe(new FlowSink(subscriber));
+    }
+
+    @Override
+    public CompletableFuture<byte[]> bytes() {
+        CompletableFuture<byte[]> f = new CompletableFuture<>();
+        stream.subscribe(new CollectingSinks.BytesSink(f));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<String> text() {
+        return text(charset);
+    }
+
+    @Override
+    public CompletableFuture<Path> toFile(Path file) {
+        Objects.requireNonNull(file, "file");
+        CompletableFuture<Path> f = new CompletableFuture<>();
+        stream.subscribe(new FileSink(file, f));
+        return f;
+    }
+
+    @Override
+    public CompletableFuture<Long> discard() {
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        stream.subscribe(new CollectingSinks.DiscardSink(f));
+        return f;
+    }
+
+    @Override
+    public InputStream inputStream() {
+        InputStreamSink sink = new InputStreamSink();
+        stream.subscribe(sink);
+        return sink;
+    }
+
+    @Override
+    public void close() {
+        stream.cancel();
+    }
+
+    /** Runs on the Cleaner's thread; must not reference the body it watches. */
+    private static final class LeakCheck implements Runnable {
+        private final BodyStream stream;
+
+        LeakCheck(BodyStream stream) {
+            this.stream = stream;
+        }
+
+        @Override
+        public void run() {
+            if (stream.isUnclaimed()) {
+                log.warn("A connection was leaked by {}: its response was dropped without reading or closing the body. "
+                        + "The connection was closed; read the body to the end or call Response.close().", stream.description());
+                stream.cancel();
+            }
+        }
+    }
+}

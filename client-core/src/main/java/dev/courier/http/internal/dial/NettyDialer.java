@@ -1,0 +1,129 @@
+package dev.courier.http.internal.dial;
+
+import dev.courier.http.ClientTrace;
+import dev.courier.http.RequestException.Phase;
+import dev.courier.http.RouteKey;
+import dev.courier.http.internal.pool.Dialer;
+import dev.courier.http.internal.pool.PoolRequest;
+import dev.courier.http.internal.pool.PooledConnection;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.resolver.AddressResolverGroup;
+import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Opens connections: asynchronous DNS (Netty's resolver, which reads /etc/hosts and resolv.conf's
+ * search list and ndots as the OS does, and caches answers by TTL), then TCP with Happy Eyeballs over
+ * the resolved addresses, then the protocol setup that {@link ConnectionSetup} installs.
+ */
+public final class NettyDialer implements Dialer {
+
+    /** Installs the pipeline on a connected channel and reports the protocol handler, possibly later (TLS). */
+    public interface ConnectionSetup {
+        void setup(Channel channel, RouteKey route, ClientTrace trace, BiConsumer<Object, Throwable> ready);
+    }
+
+    private final EventLoopGroup group;
+    private final IoTransports io;
+    private final AddressResolverGroup<InetSocketAddress> resolvers;
+    private final int connectTimeoutMillis;
+    private final long attemptDelayNanos;
+    private final boolean tcpKeepAlive;
+    private final ConnectionSetup setup;
+    private final LongSupplier clock;
+
+    public NettyDialer(EventLoopGroup group, IoTransports io, AddressResolverGroup<InetSocketAddress> resolvers,
+                       int connectTimeoutMillis, long attemptDelayNanos, boolean tcpKeepAlive, ConnectionSetup setup,
+                       LongSupplier clock) {
+        this.group = group;
+        this.io = io;
+        this.resolvers = resolvers;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.attemptDelayNanos = attemptDelayNanos;
+        this.tcpKeepAlive = tcpKeepAlive;
+        this.setup = setup;
+        this.clock = clock;
+    }
+
+    @Override
+    public void dial(RouteKey route, PoolRequest requester, BiConsumer<PooledConnection, Throwable> done) {
+        EventLoop loop = group.next();
+        ClientTrace trace = requester.dialTrace();
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(route.host());
+        if (literal != null) {
+            try {
+                connect(loop, route, List.of(new InetSocketAddress(InetAddress.getByAddress(literal), route.port())), trace, done);
+            } catch (java.net.UnknownHostException impossible) {
+                done.accept(null, new DialException(Phase.DNS, "bad address " + route.host(), impossible, false));
+            }
+            return;
+        }
+        if (trace != null) {
+            trace.dnsStart(route.host());
+        }
+        resolvers.getResolver(loop).resolveAll(InetSocketAddress.createUnresolved(route.host(), route.port()))
+                .addListener(f -> {
+                    if (!f.isSuccess()) {
+                        if (trace != null) {
+                            trace.dnsDone(List.of(), f.cause());
+                        }
+                        done.accept(null, new DialException(Phase.DNS, "cannot resolve " + route.host() + ": "
+                                + f.cause().getMessage(), f.cause(), false));
+                        return;
+                    }
+                    @SuppressWarnings("unchecked")
+                    List<InetSocketAddress> addresses = (List<InetSocketAddress>) f.getNow();
+                    if (trace != null) {
+                        List<InetAddress> ips = new ArrayList<>(addresses.size());
+                        addresses.forEach(a -> ips.add(a.getAddress()));
+                        trace.dnsDone(ips, null);
+                    }
+                    connect(loop, route, addresses, trace, done);
+                });
+    }
+
+    private void connect(EventLoop loop, RouteKey route, List<InetSocketAddress> addresses, ClientTrace trace,
+                         BiConsumer<PooledConnection, Throwable> done) {
+        Bootstrap b = new Bootstrap()
+                .group(loop)
+                .channel(io.socketChannel())
+                .resolver(NoopAddressResolverGroup.INSTANCE)
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.SO_KEEPALIVE, tcpKeepAlive)
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        // The pipeline is installed once connected, by the ConnectionSetup.
+                    }
+                });
+        new HappyEyeballs(b, loop, addresses, attemptDelayNanos, trace, route.hostPort(), (channel, error) -> {
+            if (error != null) {
+                done.accept(null, error);
+                return;
+            }
+            setup.setup(channel, route, trace, (handler, setupError) -> {
+                if (setupError != null) {
+                    channel.close();
+                    done.accept(null, setupError);
+                } else {
+                    done.accept(new PooledConnection(channel, route, handler, clock.getAsLong()), null);
+                }
+            });
+        }).start();
+    }
+}

@@ -1,0 +1,116 @@
+package dev.courier.http.internal.h1;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/1.1 connection handler (Go's {@code persistConn} read side): routes the decoded response of
+ * the one exchange in progress to it, and while the connection is idle keeps a read pending so that
+ * the event loop notices at once when the server closes it, or sends bytes nobody asked for, and
+ * drops it before anyone reuses it.
+ *
+ * <p>Event-loop confined.
+ */
+public final class Http1Connection extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
+
+    private ChannelHandlerContext ctx;
+    private Http1Exchange current;
+    private String connectionId = "?";
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    void connectionId(String id) {
+        this.connectionId = id;
+    }
+
+    ChannelHandlerContext context() {
+        return ctx;
+    }
+
+    /** Makes {@code exchange} the one that receives what the connection reads. */
+    void begin(Http1Exchange exchange) {
+        current = exchange;
+    }
+
+    /** The exchange is over on this connection; watch it while idle. */
+    void end(Http1Exchange exchange) {
+        if (current == exchange) {
+            current = null;
+            if (ctx.channel().isActive()) {
+                ctx.read();
+            }
+        }
+    }
+
+    /** Stops routing to {@code exchange} without watching the connection (it is closing or handed over). */
+    void detach(Http1Exchange exchange) {
+        if (current == exchange) {
+            current = null;
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        Http1Exchange exchange = current;
+        if (exchange != null) {
+            exchange.onInbound(msg);
+            return;
+        }
+        boolean trailingEmpty = msg == LastHttpContent.EMPTY_LAST_CONTENT;
+        ReferenceCountUtil.release(msg);
+        if (!trailingEmpty) {
+            // RFC 9112 section 9.3: a response nobody asked for means the framing is broken; the
+            // connection cannot be trusted with another request.
+            log.debug("{}: unexpected data on an idle connection; closing it", connectionId);
+            ctx.close();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        Http1Exchange exchange = current;
+        if (exchange != null) {
+            exchange.onReadComplete();
+        } else if (ctx.channel().isActive()) {
+            ctx.read();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        Http1Exchange exchange = current;
+        if (exchange != null && ctx.channel().isWritable()) {
+            exchange.onWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        Http1Exchange exchange = current;
+        current = null;
+        if (exchange != null) {
+            exchange.onConnectionClosed(null);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        Http1Exchange exchange = current;
+        current = null;
+        if (exchange != null) {
+            exchange.onConnectionClosed(cause);
+        } else {
+            log.debug("{}: error on an idle connection; closing it", connectionId, cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,651 @@
+package dev.courier.http.internal.h1;
+
+import dev.courier.http.ClientTrace;
+import dev.courier.http.Headers;
+import dev.courier.http.Protocol;
+import dev.courier.http.Request;
+import dev.courier.http.RequestException;
+import dev.courier.http.RequestException.Phase;
+import dev.courier.http.RouteKey;
+import dev.courier.http.internal.ExchangeFuture;
+import dev.courier.http.internal.TransportContext;
+import dev.courier.http.internal.body.BodySource;
+import dev.courier.http.internal.body.BodyStream;
+import dev.courier.http.internal.body.ResponseBodyImpl;
+import dev.courier.http.internal.body.ResponseImpl;
+import dev.courier.http.internal.dial.DialException;
+import dev.courier.http.internal.pool.PoolException;
+import dev.courier.http.internal.pool.PoolRequest;
+import dev.courier.http.internal.pool.PooledConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.compression.Decompressor;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.channels.ClosedChannelException;
+import java.nio.charset.Charset;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One request/response exchange over HTTP/1.1 (Go's {@code persistConn.roundTrip} with its read and
+ * write loops): acquires a connection, writes the request, reads the response head, then feeds the body
+ * to its {@link BodyStream} as the consumer demands, and finally returns the connection to the pool only
+ * if both halves ended cleanly (DESIGN invariant 1).
+ *
+ * <p>Threads: created on the caller's thread; after a connection is acquired every step runs on that
+ * connection's event loop. Cancellation and timeouts may come from any thread and hop to the loop.
+ */
+public final class Http1Exchange extends PoolRequest implements ExchangeFuture.Abortable, BodySource {
+    /** Go's {@code max1xxResponses}: a server sending more interim responses than this is broken. */
+    static final int MAX_INFORMATIONAL = 5;
+    /** A body remainder at most this large is drained on close to keep the connection (Go slurps 2 KiB). */
+    static final int DRAIN_LIMIT = 2048;
+    private static final long DRAIN_TIMEOUT_MS = 1000;
+
+    private final TransportContext ctx;
+    private final Request request;
+    private final RouteKey route;
+    private final ClientTrace trace;
+    private final ExchangeFuture future;
+    private final String description;
+    private volatile ScheduledFuture<?> deadlineTimer;
+
+    private volatile EventLoop loop;
+    private volatile boolean aborted;
+
+    // event-loop confined once a connection is acquired
+    private PooledConnection conn;
+    private Http1Connection handler;
+    private boolean reused;
+    private long idleNanos;
+    private int attempt;
+    private final RequestWriter writer;
+    private boolean headersReceived;
+    private boolean anyResponseByte;
+    private boolean responseComplete;
+    private boolean keepAlive;
+    private boolean draining;
+    private boolean finished;
+    private int informational;
+    private BodyStream body;
+    private long bodyExpected = -1;
+    private long bodyReceived;
+    private ScheduledFuture<?> headerTimer;
+
+    public Http1Exchange(TransportContext ctx, Request request, RouteKey route, ClientTrace trace) {
+        this.ctx = ctx;
+        this.request = request;
+        this.route = route;
+        this.trace = trace;
+        this.future = new ExchangeFuture(this);
+        this.description = request.method() + " " + request.redactedUri();
+        this.writer = new RequestWriter(this, ctx, request);
+    }
+
+    /** Starts the exchange and returns its future. */
+    public ExchangeFuture start() {
+        Duration timeout = request.timeout();
+        if (timeout != null) {
+            deadlineTimer = ctx.timers().schedule(this::deadlineExpired, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (trace != null) {
+            trace.getConn(route.hostPort());
+        }
+        ctx.pool().acquire(route, this, false);
+        return future;
+    }
+
+    Request request() {
+        return request;
+    }
+
+    ClientTrace trace() {
+        return trace;
+    }
+
+    String description() {
+        return description;
+    }
+
+    // ---- acquisition (any thread) ----
+
+    @Override
+    protected void onAcquired(PooledConnection connection, boolean reused, long idleNanos) {
+        EventLoop l = connection.channel().eventLoop();
+        loop = l;
+        if (future.isDone() || aborted) {
+            ctx.pool().release(connection, true);
+            return;
+        }
+        if (l.inEventLoop()) {
+            begin(connection, reused, idleNanos);
+        } else {
+            l.execute(() -> begin(connection, reused, idleNanos));
+        }
+    }
+
+    @Override
+    protected void onAcquireFailed(Throwable cause) {
+        Phase phase = Phase.CONNECT;
+        boolean timeout = false;
+        if (cause instanceof PoolException) {
+            PoolException pe = (PoolException) cause;
+            phase = pe.isClosed() ? Phase.CLOSED : Phase.POOL_WAIT;
+            timeout = pe.isTimeout();
+        } else if (cause instanceof DialException) {
+            phase = ((DialException) cause).phase();
+            timeout = ((DialException) cause).isTimeout();
+        }
+        complete(new RequestException(request.method(), request.redactedUri(), phase, null, cause, timeout));
+    }
+
+    @Override
+    public ClientTrace dialTrace() {
+        return trace;
+    }
+
+    // ---- the exchange, on the loop ----
+
+    private void begin(PooledConnection connection, boolean reused, long idleNanos) {
+        if (future.isDone() || aborted) {
+            ctx.pool().release(connection, true);
+            return;
+        }
+        this.conn = connection;
+        this.reused = reused;
+        this.idleNanos = idleNanos;
+        this.handler = (Http1Connection) connection.protocolHandler();
+        Channel ch = connection.channel();
+        if (trace != null) {
+            trace.gotConn(new ClientTrace.ConnInfo(connection.id(), reused, reused, Duration.ofNanos(idleNanos),
+                    ch.localAddress(), ch.remoteAddress()));
+        }
+        if (!ch.isActive()) {
+            // The server closed it between the pool's check and now: nothing was written.
+            failBeforeResponse(Phase.WRITE_REQUEST, new ClosedChannelException(), false, true);
+            return;
+        }
+        handler.connectionId(connection.id());
+        handler.begin(this);
+        writer.write(handler.context());
+        ch.read();
+    }
+
+    Channel channel() {
+        return conn.channel();
+    }
+
+    /** The request, body included, is fully on the wire: start the response header timer. */
+    void onRequestWritten() {
+        if (ctx.responseHeaderTimeoutNanos() > 0 && !headersReceived && !finished) {
+            headerTimer = loop.schedule(this::headerTimeout, ctx.responseHeaderTimeoutNanos(), TimeUnit.NANOSECONDS);
+        }
+        if (responseComplete && !finished) {
+            // The response ended before the request did (e.g. the server answered early): now both are done.
+            finishConnection();
+        }
+    }
+
+    /** Writing failed; {@code nothingWritten} when not a byte of the request reached the socket. */
+    void onWriteFailed(Throwable cause, boolean nothingWritten) {
+        if (finished) {
+            return;
+        }
+        if (!headersReceived) {
+            failBeforeResponse(Phase.WRITE_REQUEST, cause, false, nothingWritten);
+        } else {
+            // The server already answered; its response stands, but the connection is done for.
+            keepAlive = false;
+            if (responseComplete) {
+                finishConnection();
+            }
+        }
+    }
+
+    void onInbound(Object msg) {
+        try {
+            if (finished) {
+                return;
+            }
+            if (!anyResponseByte) {
+                anyResponseByte = true;
+                if (trace != null) {
+                    trace.gotFirstResponseByte();
+                }
+            }
+            if (msg instanceof HttpResponse) {
+                onResponseHead((HttpResponse) msg);
+            }
+            if (msg instanceof HttpContent) {
+                onContent((HttpContent) msg);
+            } else if (msg instanceof ByteBuf && body != null) {
+                // Raw bytes after a 101 Switching Protocols.
+                ByteBuf raw = (ByteBuf) msg;
+                msg = null;
+                body.onData(raw);
+            }
+        } finally {
+            if (msg != null) {
+                ReferenceCountUtil.release(msg);
+            }
+        }
+    }
+
+    private void onResponseHead(HttpResponse response) {
+        DecoderResult result = response.decoderResult();
+        if (result.isFailure()) {
+            Throwable cause = result.cause();
+            String detail;
+            if (cause instanceof TooLongFrameException) {
+                detail = "the response head exceeds maxResponseHeaderBytes (" + ctx.maxResponseHeaderBytes()
+                        + " bytes): " + cause.getMessage();
+            } else if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+                detail = "connection closed while reading the response head";
+            } else {
+                detail = "malformed response head: " + cause.getMessage();
+            }
+            failBeforeResponse(Phase.AWAIT_HEADERS, new java.io.IOException(detail, cause), false,
+                    !(cause instanceof TooLongFrameException));
+            return;
+        }
+        int status = response.status().code();
+        if (status >= 100 && status < 200 && status != 101) {
+            onInformational(response, status);
+            return;
+        }
+        headersReceived = true;
+        cancelHeaderTimer();
+        writer.onFinalResponse();
+        HttpHeaders h = response.headers();
+        keepAlive = HttpUtil.isKeepAlive(response) && !ctx.disableKeepAlives()
+                && !request.headers().containsToken("Connection", "close");
+        applyKeepAliveTimeout(h);
+
+        upgraded = status == 101;
+        Decompressor decompressor = null;
+        boolean uncompressed = false;
+        if (writer.addedAcceptEncoding() && !upgraded) {
+            decompressor = ContentDecoding.decompressorFor(h.get(HttpHeaderNames.CONTENT_ENCODING), channel().alloc());
+            uncompressed = decompressor != null;
+        }
+        long declared = HttpUtil.getContentLength(response, -1L);
+        bodyExpected = upgraded ? -1 : declared;
+        long visibleLength = uncompressed ? -1 : declared;
+        if (request.method().equals("HEAD") || status == 204 || status == 304) {
+            visibleLength = 0;
+            bodyExpected = 0;
+        }
+        body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes(), description);
+        Charset charset = ContentDecoding.charset(h.get(HttpHeaderNames.CONTENT_TYPE));
+        ResponseBodyImpl publicBody = new ResponseBodyImpl(body, charset);
+        boolean stripEncoding = uncompressed;
+        Protocol protocol = response.protocolVersion().equals(HttpVersion.HTTP_1_0) ? Protocol.HTTP_1_0 : Protocol.HTTP_1_1;
+        ResponseImpl r = new ResponseImpl(request, status, response.status().reasonPhrase(), protocol,
+                () -> ContentDecoding.toHeaders(h, stripEncoding), body, publicBody, uncompressed, conn.id());
+        if (upgraded) {
+            keepAlive = false;
+            handler.context().pipeline().remove(dev.courier.http.internal.PipelineNames.CODEC);
+            ctx.pool().detach(conn);
+        }
+        complete(r);
+    }
+
+    private void onInformational(HttpResponse response, int status) {
+        if (status == 100) {
+            if (trace != null) {
+                trace.got100Continue();
+            }
+            writer.onContinue();
+        } else {
+            if (trace != null) {
+                trace.got1xxResponse(status, ContentDecoding.toHeaders(response.headers(), false));
+            }
+        }
+        if (++informational > MAX_INFORMATIONAL) {
+            failBeforeResponse(Phase.AWAIT_HEADERS, new java.io.IOException("too many 1xx informational responses (more than "
+                    + MAX_INFORMATIONAL + ")"), false, false);
+            return;
+        }
+        skipNextEmptyLast = true;
+    }
+
+    private boolean skipNextEmptyLast;
+    private boolean upgraded;
+
+    private void onContent(HttpContent content) {
+        if (skipNextEmptyLast && content instanceof LastHttpContent && !content.content().isReadable()) {
+            skipNextEmptyLast = false; // the empty end of an interim response
+            return;
+        }
+        if (finished || body == null) {
+            return;
+        }
+        DecoderResult result = content.decoderResult();
+        if (result.isFailure()) {
+            failBody(new java.io.IOException("malformed response body: " + result.cause().getMessage(), result.cause()));
+            return;
+        }
+        ByteBuf data = content.content();
+        int n = data.readableBytes();
+        if (n > 0) {
+            bodyReceived += n;
+            if (draining) {
+                // Dropped: the consumer closed the body and we read the small rest only to keep the connection.
+            } else {
+                body.onData(data.retain());
+            }
+        }
+        if (content instanceof LastHttpContent) {
+            responseComplete = true;
+            Headers trailers = ContentDecoding.toHeaders(((LastHttpContent) content).trailingHeaders(), false);
+            boolean wasDraining = draining;
+            if (!writer.isDone()) {
+                keepAlive = false; // the response finished before the request: the connection cannot be reused
+            }
+            finishConnection();
+            if (!wasDraining) {
+                body.onEnd(trailers);
+            }
+        }
+    }
+
+    void onReadComplete() {
+        if (finished) {
+            return;
+        }
+        if (!headersReceived || draining || body == null) {
+            conn.channel().read();
+        }
+        // While the body is being consumed, reads are issued by demand() only.
+    }
+
+    void onWritable() {
+        writer.onWritable();
+    }
+
+    /** The connection closed (cause null) or failed under this exchange. */
+    void onConnectionClosed(Throwable cause) {
+        if (finished) {
+            return;
+        }
+        if (upgraded) {
+            finished = true;
+            cancelDeadline();
+            if (cause == null) {
+                body.onEnd(Headers.empty());
+            } else {
+                body.onError(exception(Phase.READ_BODY, null, cause, false));
+            }
+            return;
+        }
+        if (!headersReceived) {
+            java.io.IOException e = new java.io.IOException(cause == null
+                    ? "connection closed by the server before a response" : "connection failed: " + cause, cause);
+            failBeforeResponse(writer.isDone() ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, e, false, !writer.anyWritten());
+        } else if (bodyExpected >= 0 && bodyReceived < bodyExpected || bodyExpected < 0 && !responseComplete && cause != null) {
+            failBody(new java.io.IOException("connection closed after " + bodyReceived + " of "
+                    + (bodyExpected >= 0 ? bodyExpected + " body bytes" : "an unknown number of body bytes")
+                    + (cause == null ? "" : ": " + cause), cause));
+        } else {
+            failBody(new java.io.IOException("connection closed in the middle of the response body after " + bodyReceived
+                    + " bytes" + (cause == null ? "" : ": " + cause), cause));
+        }
+    }
+
+    // ---- BodySource ----
+
+    @Override
+    public EventLoop eventLoop() {
+        return loop;
+    }
+
+    @Override
+    public void demand() {
+        if (!finished) {
+            conn.channel().read();
+        }
+    }
+
+    @Override
+    public void cancelled() {
+        if (finished) {
+            return;
+        }
+        long remaining = bodyExpected - bodyReceived;
+        if (bodyExpected >= 0 && remaining <= DRAIN_LIMIT && keepAlive && writer.isDone()) {
+            draining = true;
+            loop.schedule(() -> {
+                if (!finished) {
+                    keepAlive = false;
+                    finishConnection();
+                }
+            }, DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+            conn.channel().read();
+            return;
+        }
+        keepAlive = false;
+        finishConnection();
+    }
+
+    // ---- endings ----
+
+    /** Ends this exchange's use of the connection: back to the pool if reusable, else closed. Once. */
+    private void finishConnection() {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        cancelHeaderTimer();
+        cancelDeadline();
+        writer.stop();
+        boolean reusable = keepAlive && responseComplete && writer.isDone();
+        if (reusable) {
+            handler.end(this);
+        } else {
+            handler.detach(this);
+            conn.channel().close();
+        }
+        if (trace != null) {
+            trace.putIdleConn(reusable ? null : new java.io.IOException("connection not reusable"));
+        }
+        ctx.pool().release(conn, reusable);
+    }
+
+    private void failBody(java.io.IOException cause) {
+        keepAlive = false;
+        finishConnection();
+        if (body != null) {
+            body.onError(exception(Phase.READ_BODY, null, cause, false));
+        }
+    }
+
+    /**
+     * Fails before a response arrived; retries once on a fresh connection when Go's
+     * {@code shouldRetryRequest} would: the connection was reused, no response byte came, and either
+     * nothing was written or the request is idempotent with a replayable body.
+     */
+    private void failBeforeResponse(Phase phase, Throwable cause, boolean timeout, boolean nothingWritten) {
+        keepAlive = false;
+        boolean wasReused = reused;
+        long wasIdle = idleNanos;
+        PooledConnection c = conn;
+        if (c != null) {
+            finishConnection();
+        }
+        RequestException error = new RequestException(request.method(), request.redactedUri(), phase, null, cause, timeout,
+                c == null ? null : c.id(), wasReused, wasReused ? Duration.ofNanos(wasIdle) : null);
+        String reason = retryReason(wasReused, timeout, nothingWritten);
+        if (reason != null) {
+            if (trace != null) {
+                trace.retrying(attempt + 1, error, reason);
+            }
+            retry();
+            return;
+        }
+        complete(error);
+    }
+
+    private String retryReason(boolean wasReused, boolean timeout, boolean nothingWritten) {
+        if (attempt > 0 || !wasReused || timeout || aborted || anyResponseByte || future.isDone()) {
+            return null;
+        }
+        if (nothingWritten && (request.body() == null || request.body().isReplayable() || !writer.bodyStarted())) {
+            return "nothing was written to a reused connection the server had closed";
+        }
+        if (isIdempotent() && (request.body() == null || request.body().isReplayable())) {
+            return "the server closed a reused connection before responding to an idempotent request";
+        }
+        return null;
+    }
+
+    private boolean isIdempotent() {
+        switch (request.method()) {
+            case "GET":
+            case "HEAD":
+            case "OPTIONS":
+            case "TRACE":
+                return true;
+            default:
+                return request.headers().contains("Idempotency-Key") || request.headers().contains("X-Idempotency-Key");
+        }
+    }
+
+    private void retry() {
+        attempt++;
+        conn = null;
+        handler = null;
+        reused = false;
+        idleNanos = 0;
+        anyResponseByte = false;
+        headersReceived = false;
+        responseComplete = false;
+        finished = false;
+        informational = 0;
+        skipNextEmptyLast = false;
+        body = null;
+        bodyExpected = -1;
+        bodyReceived = 0;
+        writer.reset();
+        ctx.pool().acquire(route, this, true);
+    }
+
+    private void complete(RequestException error) {
+        cancelDeadline();
+        future.completeExceptionally(error);
+    }
+
+    private void complete(ResponseImpl response) {
+        if (!future.complete(response)) {
+            // Cancelled or timed out a moment ago: nobody will read this body.
+            body.cancel();
+        }
+    }
+
+    RequestException exception(Phase phase, String detail, Throwable cause, boolean timeout) {
+        return new RequestException(request.method(), request.redactedUri(), phase, detail, cause, timeout,
+                conn == null ? null : conn.id(), reused, reused ? Duration.ofNanos(idleNanos) : null);
+    }
+
+    private void headerTimeout() {
+        if (!finished && !headersReceived) {
+            failBeforeResponse(Phase.AWAIT_HEADERS, new java.util.concurrent.TimeoutException("no response headers within responseHeaderTimeout "
+                    + Duration.ofNanos(ctx.responseHeaderTimeoutNanos())), true, false);
+        }
+    }
+
+    private void cancelHeaderTimer() {
+        if (headerTimer != null) {
+            headerTimer.cancel(false);
+            headerTimer = null;
+        }
+    }
+
+    private void cancelDeadline() {
+        ScheduledFuture<?> t = deadlineTimer;
+        if (t != null) {
+            deadlineTimer = null;
+            t.cancel(false);
+        }
+    }
+
+    private void deadlineExpired() {
+        deadlineTimer = null;
+        abort(new java.util.concurrent.TimeoutException("request timeout " + request.timeout() + " expired"));
+    }
+
+    /** Cancellation (cause null) or the request timeout, from any thread. */
+    @Override
+    public void abort(Throwable cause) {
+        aborted = true;
+        boolean timeout = cause instanceof java.util.concurrent.TimeoutException;
+        if (!future.isDone()) {
+            future.completeExceptionally(new RequestException(request.method(), request.redactedUri(),
+                    headerPhaseGuess(), cause == null ? "cancelled" : cause.getMessage(),
+                    cause == null ? new CancellationException("cancelled by the caller") : cause, timeout));
+        }
+        EventLoop l = loop;
+        if (l == null) {
+            ctx.pool().cancel(this);
+            return;
+        }
+        l.execute(() -> abortOnLoop(cause, timeout));
+    }
+
+    private Phase headerPhaseGuess() {
+        return loop == null ? Phase.POOL_WAIT : Phase.AWAIT_HEADERS;
+    }
+
+    private void abortOnLoop(Throwable cause, boolean timeout) {
+        if (conn == null || finished) {
+            return;
+        }
+        keepAlive = false;
+        finishConnection();
+        if (body != null) {
+            body.onError(exception(Phase.READ_BODY, cause == null ? "cancelled" : cause.getMessage(),
+                    cause == null ? new CancellationException("cancelled by the caller") : cause, timeout));
+        }
+    }
+
+    private void applyKeepAliveTimeout(HttpHeaders h) {
+        String ka = h.get("Keep-Alive");
+        if (ka == null || !keepAlive) {
+            return;
+        }
+        long seconds = ContentDecoding.keepAliveTimeoutSeconds(ka);
+        if (seconds > 0) {
+            // A second of margin: the server's clock started when it sent the response, ours later.
+            long deadline = ctx.clock().getAsLong() + TimeUnit.SECONDS.toNanos(seconds) - TimeUnit.SECONDS.toNanos(1);
+            ctx.pool().setKeepAliveDeadline(conn, deadline);
+        }
+    }
+
+    /** Called by the writer: the future may already be done (response or error). */
+    boolean isFinished() {
+        return finished;
+    }
+
+    boolean isHeadersReceived() {
+        return headersReceived;
+    }
+
+    static boolean isClosedChannel(ChannelFuture f) {
+        return f.cause() instanceof ClosedChannelException;
+    }
+
+    static final ChannelFutureListener NOOP = f -> { };
+}

@@ -1,0 +1,414 @@
+package dev.courier.http.internal.h1;
+
+import dev.courier.http.Headers;
+import dev.courier.http.Request;
+import dev.courier.http.RequestBody;
+import dev.courier.http.internal.PipelineNames;
+import dev.courier.http.internal.TransportContext;
+import dev.courier.http.internal.body.BytesRequestBody;
+import dev.courier.http.internal.body.FileRequestBody;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpHeadersFactory;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.AsciiString;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The write half of an HTTP/1.1 exchange (Go's {@code writeLoop} and {@code Request.write}): the head
+ * with the headers Courier adds (Host, User-Agent, Content-Length or chunked, Accept-Encoding,
+ * Connection), then the body: an array in the same write, a file by zero-copy {@code FileRegion} on
+ * plaintext, anything else by subscribing to its publisher with demand paced by channel writability.
+ * With {@code Expect: 100-continue} the body waits for "100 Continue" or the expect-continue timeout,
+ * and is not sent at all if a final status comes first.
+ *
+ * <p>Event-loop confined, except the {@link Flow.Subscriber} signals, which hop onto the loop.
+ */
+final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
+    private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
+    private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
+    private static final AsciiString GZIP_DEFLATE = AsciiString.cached("gzip, deflate");
+
+    private final Http1Exchange exchange;
+    private final TransportContext ctx;
+    private final Request request;
+    private final ChannelFutureListener headOnlyWritten = this::headOnlyWritten;
+    private final ChannelFutureListener lastWritten = this::lastWritten;
+    private final ChannelFutureListener chunkWritten = this::chunkWritten;
+
+    // event-loop confined
+    private Channel channel;
+    private boolean addedAcceptEncoding;
+    private boolean headWritten;
+    private boolean anyWritten;
+    private boolean bodyStarted;
+    private boolean done;
+    private boolean stopped;
+    private boolean awaitingContinue;
+    private ScheduledFuture<?> continueTimer;
+    private Flow.Subscription subscription;
+    private boolean wantsDemand;
+    private long bodyBytes;
+
+    RequestWriter(Http1Exchange exchange, TransportContext ctx, Request request) {
+        this.exchange = exchange;
+        this.ctx = ctx;
+        this.request = request;
+    }
+
+    /** Whether the whole request is on the wire. */
+    boolean isDone() {
+        return done;
+    }
+
+    /** Whether any write of this attempt succeeded (so the server may have seen part of the request). */
+    boolean anyWritten() {
+        return anyWritten;
+    }
+
+    /** Whether the body's publisher was asked for its bytes (a non-replayable body is then used up). */
+    boolean bodyStarted() {
+        return bodyStarted;
+    }
+
+    boolean addedAcceptEncoding() {
+        return addedAcceptEncoding;
+    }
+
+    /** Forgets this attempt before a retry on a new connection. */
+    void reset() {
+        channel = null;
+        addedAcceptEncoding = false;
+        headWritten = false;
+        anyWritten = false;
+        bodyStarted = false;
+        done = false;
+        stopped = false;
+        awaitingContinue = false;
+        continueTimer = null;
+        subscription = null;
+        wantsDemand = false;
+        bodyBytes = 0;
+    }
+
+    void write(ChannelHandlerContext hctx) {
+        channel = hctx.channel();
+        RequestBody body = request.body();
+        HttpMethod method = HttpMethod.valueOf(request.method());
+        String target = target(request.uri());
+        HttpHeaders headers = headers(body);
+        boolean expectContinue = body != null && body.contentLength() != 0
+                && request.headers().containsToken("Expect", "100-continue");
+        if (body == null || body.contentLength() == 0 && !expectContinue) {
+            channel.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, Unpooled.EMPTY_BUFFER,
+                    headers, TRAILERS.newEmptyHeaders())).addListener(lastWritten);
+            headWritten = true;
+            return;
+        }
+        if (body instanceof BytesRequestBody && !expectContinue) {
+            BytesRequestBody bytes = (BytesRequestBody) body;
+            bodyStarted = true;
+            channel.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target,
+                    Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), (int) bytes.contentLength()),
+                    headers, TRAILERS.newEmptyHeaders())).addListener(lastWritten);
+            headWritten = true;
+            return;
+        }
+        awaitingContinue = expectContinue;
+        channel.writeAndFlush(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target, headers))
+                .addListener(headOnlyWritten);
+    }
+
+    private void headOnlyWritten(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            failed(f.cause());
+            return;
+        }
+        headWritten = true;
+        anyWritten = true;
+        if (exchange.trace() != null) {
+            exchange.trace().wroteHeaders();
+        }
+        if (stopped) {
+            return;
+        }
+        if (!awaitingContinue) {
+            sendBody();
+        } else if (ctx.expectContinueTimeoutNanos() <= 0) {
+            awaitingContinue = false;
+            sendBody();
+        } else {
+            continueTimer = channel.eventLoop().schedule(this::continueTimedOut, ctx.expectContinueTimeoutNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** "100 Continue" arrived. */
+    void onContinue() {
+        if (awaitingContinue && !stopped) {
+            awaitingContinue = false;
+            cancelContinueTimer();
+            if (headWritten) {
+                sendBody();
+            }
+        }
+    }
+
+    private void continueTimedOut() {
+        continueTimer = null;
+        if (awaitingContinue && !stopped) {
+            awaitingContinue = false;
+            sendBody(); // RFC 9110 section 10.1.1: a client need not wait indefinitely for 100 Continue
+        }
+    }
+
+    /** A final response arrived: a body still waiting for "100 Continue" is never sent. */
+    void onFinalResponse() {
+        if (awaitingContinue) {
+            awaitingContinue = false;
+            stopped = true;
+            cancelContinueTimer();
+        }
+    }
+
+    /** The exchange is over on this connection: stop producing. */
+    void stop() {
+        stopped = true;
+        cancelContinueTimer();
+        Flow.Subscription s = subscription;
+        if (s != null && !done) {
+            subscription = null;
+            s.cancel();
+        }
+    }
+
+    private void cancelContinueTimer() {
+        if (continueTimer != null) {
+            continueTimer.cancel(false);
+            continueTimer = null;
+        }
+    }
+
+    private void sendBody() {
+        RequestBody body = request.body();
+        bodyStarted = true;
+        if (body instanceof BytesRequestBody) {
+            BytesRequestBody bytes = (BytesRequestBody) body;
+            channel.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
+                    (int) bytes.contentLength()))).addListener(lastWritten);
+            return;
+        }
+        if (body instanceof FileRequestBody && channel.pipeline().get(PipelineNames.TLS) == null) {
+            FileRequestBody file = (FileRequestBody) body;
+            channel.write(new DefaultFileRegion(file.file().toFile(), 0, file.contentLength())).addListener(chunkWritten);
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
+            return;
+        }
+        Flow.Publisher<ByteBuffer> publisher;
+        try {
+            publisher = body.publisher();
+        } catch (RuntimeException e) {
+            failed(new IOException("the request body cannot be sent: " + e.getMessage(), e));
+            return;
+        }
+        publisher.subscribe(this);
+    }
+
+    // ---- Flow.Subscriber of the request body; signals may come from any thread ----
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        onLoop(() -> {
+            if (stopped || subscription != null) {
+                s.cancel();
+                return;
+            }
+            subscription = s;
+            s.request(1);
+        });
+    }
+
+    @Override
+    public void onNext(ByteBuffer item) {
+        onLoop(() -> {
+            if (stopped || subscription == null) {
+                return;
+            }
+            bodyBytes += item.remaining();
+            long declared = request.body().contentLength();
+            if (declared >= 0 && bodyBytes > declared) {
+                failed(new IOException("the request body publisher produced more than the declared length of "
+                        + declared + " bytes"));
+                return;
+            }
+            channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(item))).addListener(chunkWritten);
+            if (channel.isWritable()) {
+                subscription.request(1);
+            } else {
+                wantsDemand = true;
+            }
+        });
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        onLoop(() -> {
+            if (!stopped) {
+                subscription = null;
+                failed(new IOException("the request body publisher failed: " + error, error));
+            }
+        });
+    }
+
+    @Override
+    public void onComplete() {
+        onLoop(() -> {
+            if (stopped || subscription == null) {
+                return;
+            }
+            subscription = null;
+            long declared = request.body().contentLength();
+            if (declared >= 0 && bodyBytes != declared) {
+                failed(new IOException("the request body publisher produced " + bodyBytes
+                        + " bytes but declared " + declared));
+                return;
+            }
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
+        });
+    }
+
+    /** The channel drained its outbound buffer: ask the publisher for more. */
+    void onWritable() {
+        if (wantsDemand && subscription != null && !stopped) {
+            wantsDemand = false;
+            subscription.request(1);
+        }
+    }
+
+    private void onLoop(Runnable r) {
+        Channel ch = channel;
+        if (ch.eventLoop().inEventLoop()) {
+            r.run();
+        } else {
+            ch.eventLoop().execute(r);
+        }
+    }
+
+    private void chunkWritten(ChannelFuture f) {
+        if (f.isSuccess()) {
+            anyWritten = true;
+        } else {
+            failed(f.cause());
+        }
+    }
+
+    private void lastWritten(ChannelFuture f) {
+        if (!f.isSuccess()) {
+            failed(f.cause());
+            return;
+        }
+        anyWritten = true;
+        done = true;
+        if (exchange.trace() != null) {
+            if (!bodyStarted || request.body() == null) {
+                exchange.trace().wroteHeaders();
+            }
+            exchange.trace().wroteRequest(null);
+        }
+        exchange.onRequestWritten();
+    }
+
+    private void failed(Throwable cause) {
+        if (stopped && exchange.isFinished()) {
+            return;
+        }
+        boolean nothingWritten = !anyWritten && (cause instanceof ClosedChannelException || !channel.isActive());
+        stop();
+        if (exchange.trace() != null) {
+            exchange.trace().wroteRequest(cause);
+        }
+        exchange.onWriteFailed(cause, nothingWritten);
+    }
+
+    private HttpHeaders headers(RequestBody body) {
+        HttpHeaders h = HEADERS.newHeaders();
+        Headers user = request.headers();
+        String host = user.first("Host");
+        h.add(HttpHeaderNames.HOST, host != null ? host : request.hostHeader());
+        boolean hasUserAgent = false;
+        boolean hasAcceptEncoding = false;
+        boolean hasRange = false;
+        boolean hasConnectionClose = false;
+        for (int i = 0; i < user.size(); i++) {
+            String name = user.name(i);
+            if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
+                    || name.equalsIgnoreCase("Transfer-Encoding")) {
+                continue; // framing is ours to decide (Go ignores these too)
+            }
+            hasUserAgent |= name.equalsIgnoreCase("User-Agent");
+            hasAcceptEncoding |= name.equalsIgnoreCase("Accept-Encoding");
+            hasRange |= name.equalsIgnoreCase("Range");
+            if (name.equalsIgnoreCase("Connection") && user.value(i).toLowerCase(java.util.Locale.ROOT).contains("close")) {
+                hasConnectionClose = true;
+            }
+            h.add(name, user.value(i));
+        }
+        if (!hasUserAgent && !ctx.userAgent().isEmpty()) {
+            h.add(HttpHeaderNames.USER_AGENT, ctx.userAgent());
+        }
+        if (body != null) {
+            long length = body.contentLength();
+            if (length >= 0) {
+                h.add(HttpHeaderNames.CONTENT_LENGTH, Long.toString(length));
+            } else {
+                h.add(HttpHeaderNames.TRANSFER_ENCODING, "chunked");
+            }
+        } else if (needsZeroLength(request.method())) {
+            h.add(HttpHeaderNames.CONTENT_LENGTH, "0");
+        }
+        // Go's rule: ask for compression only when the caller expressed no preference and decoding
+        // cannot confuse them (a HEAD has no body; a Range of a compressed body is a range of bytes
+        // the caller could not decode).
+        if (!ctx.disableCompression() && !hasAcceptEncoding && !hasRange && !request.method().equals("HEAD")) {
+            h.add(HttpHeaderNames.ACCEPT_ENCODING, GZIP_DEFLATE);
+            addedAcceptEncoding = true;
+        }
+        if (ctx.disableKeepAlives() && !hasConnectionClose) {
+            h.add(HttpHeaderNames.CONNECTION, "close");
+        }
+        return h;
+    }
+
+    private static boolean needsZeroLength(String method) {
+        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    /** The request target in origin form (RFC 9112 section 3.2.1): path and query, never the fragment. */
+    static String target(URI uri) {
+        String path = uri.getRawPath();
+        String query = uri.getRawQuery();
+        if (path == null || path.isEmpty()) {
+            path = "/";
+        }
+        return query == null ? path : path + "?" + query;
+    }
+}

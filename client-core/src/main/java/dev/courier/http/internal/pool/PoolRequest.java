@@ -1,0 +1,36 @@
+package dev.courier.http.internal.pool;
+
+import dev.courier.http.ClientTrace;
+import dev.courier.http.RouteKey;
+import io.netty.util.concurrent.ScheduledFuture;
+
+/**
+ * One caller waiting for a connection. The exchange extends it, so waiting costs no extra object.
+ * Exactly one of {@link #onAcquired} and {@link #onAcquireFailed} is called, once, outside the pool's
+ * lock, on whatever thread produced the outcome.
+ */
+public abstract class PoolRequest {
+    // guarded by pool
+    RouteKey poolRoute;
+    boolean waiting;
+    boolean forceNew;
+    boolean hasOwnDial;
+    PooledConnection ownDial;
+    ScheduledFuture<?> waitTimeout;
+    long enqueuedNanos;
+
+    /** Called with a leased connection; {@code reused} when it served a request before, after {@code idleNanos} idle. */
+    protected abstract void onAcquired(PooledConnection connection, boolean reused, long idleNanos);
+
+    /** Called when no connection can be had: dial failure, queue full, wait timeout, pool closed. */
+    protected abstract void onAcquireFailed(Throwable cause);
+
+    /** Called when this request starts a dial. */
+    protected void onDialStart() {
+    }
+
+    /** The trace that sees the events of a dial this request starts, or null. */
+    public ClientTrace dialTrace() {
+        return null;
+    }
+}
