@@ -219,7 +219,8 @@ public final class TestServer implements AutoCloseable {
 
     /** Response body bytes (payload, without chunk framing) written to sockets so far, over all connections. */
     public long bodyBytesWritten() {
-        return bodyBytesWritten.get();
+        // Read on the loop so that writes whose bytes a client already received are counted.
+        return loop.isShuttingDown() ? bodyBytesWritten.get() : onLoop(bodyBytesWritten::get);
     }
 
     /** Closes the listening socket and every connection, then waits for the event loop to stop. */

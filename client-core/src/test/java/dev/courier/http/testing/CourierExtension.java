@@ -1,0 +1,99 @@
+package dev.courier.http.testing;
+
+import dev.courier.http.Transport;
+import dev.courier.http.TransportStats;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Per-test resources with the checks every Courier test must pass (OkHttp's leak rule, Netty's
+ * PARANOID leak detector): register it with {@code @RegisterExtension final CourierExtension courier =
+ * new CourierExtension();}, create servers and transports through it, and after each test it
+ * <ol>
+ *   <li>fails the test if any of its transports still has an active (leased) connection, waiting a
+ *       moment first for releases already under way on the event loops;
+ *   <li>closes the transports and servers;
+ *   <li>fails the test on any Netty LEAK report.
+ * </ol>
+ */
+public final class CourierExtension implements BeforeAllCallback, AfterEachCallback {
+    private static final long SETTLE_MILLIS = 2000;
+
+    private final NettyLeakExtension leaks = new NettyLeakExtension();
+    private final List<Transport> transports = new ArrayList<>();
+    private final List<TestServer> servers = new ArrayList<>();
+    private boolean expectActiveConnections;
+
+    /** A transport with test-friendly settings (and {@code customize} applied), checked and closed after the test. */
+    public Transport transport(UnaryOperator<Transport.Builder> customize) {
+        Transport t = customize.apply(Transport.newBuilder().eventLoopThreads(2)).build();
+        transports.add(t);
+        return t;
+    }
+
+    public Transport transport() {
+        return transport(b -> b);
+    }
+
+    /** A test server on 127.0.0.1, closed after the test. */
+    public TestServer server() {
+        TestServer s = TestServer.start();
+        servers.add(s);
+        return s;
+    }
+
+    /** A test server on {@code bind}, closed after the test. */
+    public TestServer server(java.net.InetAddress bind) {
+        TestServer s = TestServer.start(bind);
+        servers.add(s);
+        return s;
+    }
+
+    /** For a test that deliberately ends with a leased connection (e.g. an upgraded one it owns). */
+    public void expectActiveConnections() {
+        expectActiveConnections = true;
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        leaks.beforeAll(context);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        AssertionError failure = null;
+        try {
+            if (!expectActiveConnections) {
+                for (Transport t : transports) {
+                    TransportStats stats = awaitNoActive(t);
+                    if (stats.active() != 0 || stats.pending() != 0) {
+                        failure = new AssertionError("connections left leased or waiting after the test: " + stats);
+                    }
+                }
+            }
+        } finally {
+            transports.forEach(Transport::close);
+            servers.forEach(TestServer::close);
+            transports.clear();
+            servers.clear();
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        leaks.check();
+    }
+
+    private static TransportStats awaitNoActive(Transport t) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE_MILLIS * 1_000_000;
+        TransportStats stats = t.stats();
+        while ((stats.active() != 0 || stats.pending() != 0) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
+            stats = t.stats();
+        }
+        return stats;
+    }
+}
