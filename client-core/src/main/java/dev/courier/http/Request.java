@@ -134,7 +134,10 @@ public final class Request {
         if (uri == null) {
             return "null";
         }
-        return uri.getRawUserInfo() == null ? uri.toString() : redact(uri.toString());
+        String authority = uri.getRawAuthority();
+        // Check the raw authority, not getUserInfo(): a URI whose host does not parse (e.g. "user:pw@bad_host")
+        // has no user info by java.net.URI's reckoning yet still carries the password.
+        return authority == null || authority.indexOf('@') < 0 ? uri.toString() : redact(uri.toString());
     }
 
     static String redact(String uri) {

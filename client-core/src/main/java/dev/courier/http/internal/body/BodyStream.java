@@ -30,7 +30,7 @@ public final class BodyStream {
     private final long maxDecodedBytes;
     private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(4);
     private final CompletableFuture<Headers> trailers = new CompletableFuture<>();
-    private final String description;
+    private final Object description;
 
     // event-loop confined
     private BodySink sink;
@@ -50,10 +50,10 @@ public final class BodyStream {
      * @param contentLength   declared length after decoding, or -1
      * @param decompressor    decodes the body as it is consumed, or null
      * @param maxDecodedBytes cap on decoded bytes (decompression bombs), 0 for none
-     * @param description     "GET http://..." for messages
+     * @param description     its toString() gives "GET http://..." for messages, computed only when needed
      */
     public BodyStream(BodySource source, long contentLength, Decompressor decompressor, long maxDecodedBytes,
-                      String description) {
+                      Object description) {
         this.source = source;
         this.loop = source.eventLoop();
         this.contentLength = contentLength;
@@ -71,7 +71,7 @@ public final class BodyStream {
     }
 
     String description() {
-        return description;
+        return String.valueOf(description);
     }
 
     public CompletableFuture<Headers> trailers() {
@@ -163,6 +163,32 @@ public final class BodyStream {
     /** Whether nobody subscribed, closed or finished the body yet: the leak detector's test. */
     boolean isUnclaimed() {
         return !claimed;
+    }
+
+    /**
+     * The user dropped the response without touching its body: release what is buffered and stop the
+     * source (closing the connection if the body was still arriving). Returns on the loop; logs there.
+     */
+    void reclaim(org.slf4j.Logger log) {
+        Runnable task = () -> {
+            if (claimed || terminated) {
+                return;
+            }
+            boolean holdingConnection = !ended;
+            if (holdingConnection) {
+                log.warn("A connection was leaked by {}: its response was dropped without reading or closing the body. "
+                        + "The connection has been closed; read the body to the end or call Response.close().", description);
+            } else {
+                log.warn("The response of {} was dropped without reading or closing its body; its buffered bytes were "
+                        + "released. Read the body or call Response.close().", description);
+            }
+            cancelOnLoop();
+        };
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException loopGone) {
+            task.run(); // the transport shut its loops down: nothing else can touch this stream any more
+        }
     }
 
     private void attach(BodySink newSink) {

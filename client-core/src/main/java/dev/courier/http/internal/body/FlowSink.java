@@ -1,5 +1,6 @@
 package dev.courier.http.internal.body;
 
+import dev.courier.http.internal.SlowCallbacks;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
@@ -41,11 +42,13 @@ final class FlowSink implements BodySink, Flow.Subscription {
         } finally {
             data.release();
         }
+        long start = System.nanoTime();
         try {
             subscriber.onNext(copy);
         } catch (Throwable t) {
             subscriberThrew("onNext", t);
         }
+        SlowCallbacks.check(start, "delivering body data to a subscriber", stream.description());
     }
 
     @Override

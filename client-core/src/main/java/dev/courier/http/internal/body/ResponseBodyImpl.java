@@ -95,9 +95,7 @@ public final class ResponseBodyImpl extends ResponseBody {
         @Override
         public void run() {
             if (stream.isUnclaimed()) {
-                log.warn("A connection was leaked by {}: its response was dropped without reading or closing the body. "
-                        + "The connection was closed; read the body to the end or call Response.close().", stream.description());
-                stream.cancel();
+                stream.reclaim(log);
             }
         }
     }

@@ -8,6 +8,7 @@ import dev.courier.http.RequestException;
 import dev.courier.http.RequestException.Phase;
 import dev.courier.http.RouteKey;
 import dev.courier.http.internal.ExchangeFuture;
+import dev.courier.http.internal.SlowCallbacks;
 import dev.courier.http.internal.TransportContext;
 import dev.courier.http.internal.body.BodySource;
 import dev.courier.http.internal.body.BodyStream;
@@ -61,7 +62,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private final RouteKey route;
     private final ClientTrace trace;
     private final ExchangeFuture future;
-    private final String description;
     private volatile ScheduledFuture<?> deadlineTimer;
 
     private volatile EventLoop loop;
@@ -92,7 +92,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         this.route = route;
         this.trace = trace;
         this.future = new ExchangeFuture(this);
-        this.description = request.method() + " " + request.redactedUri();
         this.writer = new RequestWriter(this, ctx, request);
     }
 
@@ -117,8 +116,9 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         return trace;
     }
 
+    /** "METHOD url" without password; computed when needed, as it is only for messages. */
     String description() {
-        return description;
+        return request.toString();
     }
 
     // ---- acquisition (any thread) ----
@@ -289,7 +289,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             visibleLength = 0;
             bodyExpected = 0;
         }
-        body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes(), description);
+        body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes(), request);
         Charset charset = ContentDecoding.charset(h.get(HttpHeaderNames.CONTENT_TYPE));
         ResponseBodyImpl publicBody = new ResponseBodyImpl(body, charset);
         boolean stripEncoding = uncompressed;
@@ -357,6 +357,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
                 keepAlive = false; // the response finished before the request: the connection cannot be reused
             }
             finishConnection();
+            cancelDeadline();
             if (!wasDraining) {
                 body.onEnd(trailers);
             }
@@ -422,6 +423,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
 
     @Override
     public void cancelled() {
+        cancelDeadline();
         if (finished) {
             return;
         }
@@ -450,7 +452,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
         finished = true;
         cancelHeaderTimer();
-        cancelDeadline();
         writer.stop();
         boolean reusable = keepAlive && responseComplete && writer.isDone();
         if (reusable) {
@@ -468,6 +469,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private void failBody(java.io.IOException cause) {
         keepAlive = false;
         finishConnection();
+        cancelDeadline();
         if (body != null) {
             body.onError(exception(Phase.READ_BODY, null, cause, false));
         }
@@ -549,7 +551,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     }
 
     private void complete(ResponseImpl response) {
-        if (!future.complete(response)) {
+        long start = System.nanoTime();
+        boolean delivered = future.complete(response);
+        SlowCallbacks.check(start, "completing the response future", request);
+        if (!delivered) {
             // Cancelled or timed out a moment ago: nobody will read this body.
             body.cancel();
         }
@@ -615,6 +620,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
         keepAlive = false;
         finishConnection();
+        cancelDeadline();
         if (body != null) {
             body.onError(exception(Phase.READ_BODY, cause == null ? "cancelled" : cause.getMessage(),
                     cause == null ? new CancellationException("cancelled by the caller") : cause, timeout));

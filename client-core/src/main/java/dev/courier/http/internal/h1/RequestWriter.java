@@ -43,7 +43,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Event-loop confined, except the {@link Flow.Subscriber} signals, which hop onto the loop.
  */
-final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
+final class RequestWriter {
     private static final HttpHeadersFactory HEADERS = DefaultHttpHeadersFactory.headersFactory().withValidation(false);
     private static final HttpHeadersFactory TRAILERS = DefaultHttpHeadersFactory.trailersFactory().withValidation(false);
     private static final AsciiString GZIP_DEFLATE = AsciiString.cached("gzip, deflate");
@@ -66,6 +66,7 @@ final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
     private boolean awaitingContinue;
     private ScheduledFuture<?> continueTimer;
     private Flow.Subscription subscription;
+    private BodySubscriber subscriber;
     private boolean wantsDemand;
     private long bodyBytes;
 
@@ -106,6 +107,7 @@ final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
         awaitingContinue = false;
         continueTimer = null;
         subscription = null;
+        subscriber = null;
         wantsDemand = false;
         bodyBytes = 0;
     }
@@ -139,6 +141,9 @@ final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
     }
 
     private void headOnlyWritten(ChannelFuture f) {
+        if (f.channel() != channel) {
+            return; // an earlier attempt's connection
+        }
         if (!f.isSuccess()) {
             failed(f.cause());
             return;
@@ -230,70 +235,84 @@ final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
             failed(new IOException("the request body cannot be sent: " + e.getMessage(), e));
             return;
         }
-        publisher.subscribe(this);
+        subscriber = new BodySubscriber();
+        publisher.subscribe(subscriber);
     }
 
-    // ---- Flow.Subscriber of the request body; signals may come from any thread ----
+    /**
+     * Subscribes to the request body's publisher for one attempt. Its signals may come from any thread and
+     * hop onto the loop; once the attempt is over ({@link #stop()}) they are ignored, so a late signal of an
+     * abandoned attempt can never reach the connection of a retry.
+     */
+    private final class BodySubscriber implements Flow.Subscriber<ByteBuffer> {
+        private final Channel ch = channel;
+        private Flow.Subscription upstream;
 
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-        onLoop(() -> {
-            if (stopped || subscription != null) {
-                s.cancel();
-                return;
-            }
-            subscription = s;
-            s.request(1);
-        });
-    }
+        private boolean current() {
+            return !stopped && channel == ch && subscriber == this;
+        }
 
-    @Override
-    public void onNext(ByteBuffer item) {
-        onLoop(() -> {
-            if (stopped || subscription == null) {
-                return;
-            }
-            bodyBytes += item.remaining();
-            long declared = request.body().contentLength();
-            if (declared >= 0 && bodyBytes > declared) {
-                failed(new IOException("the request body publisher produced more than the declared length of "
-                        + declared + " bytes"));
-                return;
-            }
-            channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(item))).addListener(chunkWritten);
-            if (channel.isWritable()) {
-                subscription.request(1);
-            } else {
-                wantsDemand = true;
-            }
-        });
-    }
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            onLoop(ch, () -> {
+                if (!current() || upstream != null) {
+                    s.cancel();
+                    return;
+                }
+                upstream = s;
+                subscription = s;
+                s.request(1);
+            });
+        }
 
-    @Override
-    public void onError(Throwable error) {
-        onLoop(() -> {
-            if (!stopped) {
+        @Override
+        public void onNext(ByteBuffer item) {
+            onLoop(ch, () -> {
+                if (!current() || upstream == null) {
+                    return;
+                }
+                bodyBytes += item.remaining();
+                long declared = request.body().contentLength();
+                if (declared >= 0 && bodyBytes > declared) {
+                    failed(new IOException("the request body publisher produced more than the declared length of "
+                            + declared + " bytes"));
+                    return;
+                }
+                channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(item))).addListener(chunkWritten);
+                if (channel.isWritable()) {
+                    upstream.request(1);
+                } else {
+                    wantsDemand = true;
+                }
+            });
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            onLoop(ch, () -> {
+                if (current()) {
+                    subscription = null;
+                    failed(new IOException("the request body publisher failed: " + error, error));
+                }
+            });
+        }
+
+        @Override
+        public void onComplete() {
+            onLoop(ch, () -> {
+                if (!current() || upstream == null) {
+                    return;
+                }
                 subscription = null;
-                failed(new IOException("the request body publisher failed: " + error, error));
-            }
-        });
-    }
-
-    @Override
-    public void onComplete() {
-        onLoop(() -> {
-            if (stopped || subscription == null) {
-                return;
-            }
-            subscription = null;
-            long declared = request.body().contentLength();
-            if (declared >= 0 && bodyBytes != declared) {
-                failed(new IOException("the request body publisher produced " + bodyBytes
-                        + " bytes but declared " + declared));
-                return;
-            }
-            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
-        });
+                long declared = request.body().contentLength();
+                if (declared >= 0 && bodyBytes != declared) {
+                    failed(new IOException("the request body publisher produced " + bodyBytes
+                            + " bytes but declared " + declared));
+                    return;
+                }
+                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
+            });
+        }
     }
 
     /** The channel drained its outbound buffer: ask the publisher for more. */
@@ -304,8 +323,7 @@ final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
         }
     }
 
-    private void onLoop(Runnable r) {
-        Channel ch = channel;
+    private static void onLoop(Channel ch, Runnable r) {
         if (ch.eventLoop().inEventLoop()) {
             r.run();
         } else {
@@ -314,6 +332,9 @@ final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
     }
 
     private void chunkWritten(ChannelFuture f) {
+        if (f.channel() != channel) {
+            return; // an earlier attempt's connection
+        }
         if (f.isSuccess()) {
             anyWritten = true;
         } else {
@@ -322,6 +343,9 @@ final class RequestWriter implements Flow.Subscriber<ByteBuffer> {
     }
 
     private void lastWritten(ChannelFuture f) {
+        if (f.channel() != channel) {
+            return; // an earlier attempt's connection
+        }
         if (!f.isSuccess()) {
             failed(f.cause());
             return;
