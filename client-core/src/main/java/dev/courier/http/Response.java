@@ -41,6 +41,11 @@ public interface Response extends AutoCloseable {
         return Optional.empty();
     }
 
+    /** For a 101 Switching Protocols response, the connection now owned by the caller; else empty. */
+    default Optional<UpgradedConnection> upgradedConnection() {
+        return Optional.empty();
+    }
+
     /** Identifies the connection (e.g. "c7") the response came over, for logs and debugging. */
     String connectionId();
 

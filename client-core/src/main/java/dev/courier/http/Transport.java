@@ -63,11 +63,15 @@ public final class Transport implements RoundTripper, AutoCloseable {
         this.group = io.newGroup(b.eventLoopThreads);
         EventExecutor timers = group.next();
         LongSupplier clock = b.clock;
-        this.resolvers = new DnsAddressResolverGroup(new DnsNameResolverBuilder()
+        DnsNameResolverBuilder dns = new DnsNameResolverBuilder()
                 .datagramChannelType(io.datagramChannel())
                 .socketChannelType(io.socketChannel())
                 .resolveCache(new DefaultDnsCache())
-                .cnameCache(new DefaultDnsCnameCache()));
+                .cnameCache(new DefaultDnsCnameCache());
+        if (b.hostsFile != null) {
+            dns.hostsFileEntriesResolver(HostsFile.resolver(b.hostsFile));
+        }
+        this.resolvers = new DnsAddressResolverGroup(dns);
         SslContext ssl = b.sslContext(log);
         NettyDialer dialer = new NettyDialer(group, io, resolvers, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()),
                 b.happyEyeballsDelay.toNanos(), b.tcpKeepAlive,
@@ -158,6 +162,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private IoTransport ioTransport = IoTransport.AUTO;
         private SSLContext sslContext;
         private LongSupplier clock = System::nanoTime;
+        private java.nio.file.Path hostsFile;
 
         private Builder() {
         }
@@ -300,6 +305,18 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /** The TLS configuration (trust, client keys) for https; the JDK's default trust when unset. */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /**
+         * Resolves names from this hosts file (the /etc/hosts format) before DNS, instead of the system's
+         * hosts file: to pin names to test addresses. Read once, when the Transport is built.
+         */
+        public Builder hostsFile(java.nio.file.Path file) {
+            this.hostsFile = Objects.requireNonNull(file, "hostsFile");
+            if (!java.nio.file.Files.isReadable(file)) {
+                throw new IllegalArgumentException("hostsFile " + file + " is not a readable file");
+            }
             return this;
         }
 

@@ -15,7 +15,8 @@ public record TransportStats(Map<RouteKey, RouteStats> routes) {
      *
      * @param idle    connections open and unused, ready for reuse
      * @param active  connections carrying at least one request
-     * @param pending requests waiting for a connection (route at {@code maxConnsPerHost})
+     * @param pending requests waiting for a connection: queued at {@code maxConnsPerHost}, or waiting for
+     *                a dial in progress (or whichever connection is released first)
      * @param total   open connections plus dials in progress
      */
     public record RouteStats(int idle, int active, int pending, int total) {

@@ -6,6 +6,7 @@ package dev.courier.http.internal;
  * <pre>
  *   [proxy]    Socks5ProxyHandler | HttpProxyHandler        (proxy routes; proxy issue)
  *   [tls]      SslHandler                                   (https routes)
+ *   response-start ResponseStartHandler: marks the first response byte, before decoding (retry safety)
  *   codec      HttpClientCodec(maxInitialLine, maxHeaderSize = maxResponseHeaderBytes)
  *   h1         Http1Connection: runs one Http1Exchange at a time, watches the idle connection
  * </pre>
@@ -16,6 +17,7 @@ package dev.courier.http.internal;
 public final class PipelineNames {
     public static final String PROXY = "proxy";
     public static final String TLS = "tls";
+    public static final String RESPONSE_START = "response-start";
     public static final String CODEC = "codec";
     public static final String H1 = "h1";
 

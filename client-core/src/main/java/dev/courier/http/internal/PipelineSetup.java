@@ -6,6 +6,7 @@ import dev.courier.http.RouteKey;
 import dev.courier.http.internal.dial.DialException;
 import dev.courier.http.internal.dial.NettyDialer;
 import dev.courier.http.internal.h1.Http1Connection;
+import dev.courier.http.internal.h1.ResponseStartHandler;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -68,6 +69,7 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
                 .setMaxChunkSize(64 * 1024)
                 .setValidateHeaders(false);
         Http1Connection handler = new Http1Connection();
+        ch.pipeline().addLast(PipelineNames.RESPONSE_START, new ResponseStartHandler(handler));
         ch.pipeline().addLast(PipelineNames.CODEC, new HttpClientCodec(config, false, false));
         ch.pipeline().addLast(PipelineNames.H1, handler);
         return handler;

@@ -16,4 +16,7 @@ interface BodySink {
     void onComplete();
 
     void onError(Throwable error);
+
+    /** The body cannot be given to this sink (already consumed, closed): signal {@code error} without touching the stream. */
+    void onRejected(Throwable error);
 }

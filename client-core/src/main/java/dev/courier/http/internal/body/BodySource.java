@@ -15,4 +15,7 @@ public interface BodySource {
 
     /** The consumer stopped before the end: drain a small remainder or close the connection. */
     void cancelled();
+
+    /** A failure of this body found by the stream (decoding, a cap, a close), typed for the caller: the phase is READ_BODY. */
+    Throwable failure(String detail, Throwable cause);
 }

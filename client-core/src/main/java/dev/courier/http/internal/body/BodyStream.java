@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.compression.Decompressor;
-import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -34,6 +33,7 @@ public final class BodyStream {
 
     // event-loop confined
     private BodySink sink;
+    private boolean subscribed;
     private long demand;
     private boolean ended;
     private boolean inputEnded;
@@ -41,6 +41,15 @@ public final class BodyStream {
     private boolean draining;
     private Headers trailerFields = Headers.empty();
     private Throwable pendingError;
+
+    /** The decoded body outgrew its cap. */
+    private static final class BodyLimitException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        BodyLimitException(String message) {
+            super(message, null, false, false);
+        }
+    }
     private long decodedBytes;
 
     /** Set once a consumer claimed the body or it ended; read by the leak detector's thread. */
@@ -106,14 +115,14 @@ public final class BodyStream {
             return;
         }
         if (sink == null) {
+            // Nobody reads yet: keep the error for the consumer that comes (a body must never look complete
+            // when it was cut short: DESIGN invariant 5).
             pendingError = error;
             ended = true;
             releaseBuffers();
             return;
         }
-        terminate();
-        trailers.completeExceptionally(error);
-        sink.onError(error);
+        finish(error, true, false);
     }
 
     /** Whether the consumer has stopped wanting data (cancelled, failed or completed). */
@@ -125,11 +134,7 @@ public final class BodyStream {
 
     void subscribe(BodySink newSink) {
         claimed = true;
-        if (loop.inEventLoop()) {
-            attach(newSink);
-        } else {
-            loop.execute(() -> attach(newSink));
-        }
+        onLoop(() -> attach(newSink));
     }
 
     /** Adds demand; {@code n} must be positive (checked by the sinks). */
@@ -137,27 +142,31 @@ public final class BodyStream {
         if (loop.inEventLoop()) {
             addDemand(n);
         } else {
-            loop.execute(() -> addDemand(n));
+            onLoop(() -> addDemand(n));
         }
     }
 
-    /** Stops the body: buffered pieces are dropped and the source told to drain or close. Idempotent. */
-    public void cancel() {
+    /**
+     * The subscriber cancelled through its subscription: it gets no further signal (Reactive Streams
+     * 3.5), buffered pieces are dropped and the source told to drain or close. Idempotent.
+     */
+    void cancel() {
         claimed = true;
-        if (loop.inEventLoop()) {
-            cancelOnLoop();
-        } else {
-            loop.execute(this::cancelOnLoop);
-        }
+        onLoop(() -> finish(new CancellationException("the body of " + description + " was cancelled"), false, true));
     }
 
-    /** The consumer broke the protocol (e.g. request(0)): it gets {@code error} and the body is cancelled. */
+    /**
+     * The body was closed from outside the subscription (Response.close(), a cancelled future, the leak
+     * detector): a consumer still reading gets an error rather than waiting forever. Idempotent.
+     */
+    public void close() {
+        claimed = true;
+        onLoop(() -> finish(source.failure("the body was closed before it was read to the end", null), true, true));
+    }
+
+    /** The consumer broke the protocol (e.g. request(0)) or could not go on: it gets {@code error}. */
     void failFromConsumer(Throwable error) {
-        if (loop.inEventLoop()) {
-            failFromConsumerOnLoop(error);
-        } else {
-            loop.execute(() -> failFromConsumerOnLoop(error));
-        }
+        onLoop(() -> finish(error, true, true));
     }
 
     /** Whether nobody subscribed, closed or finished the body yet: the leak detector's test. */
@@ -167,52 +176,56 @@ public final class BodyStream {
 
     /**
      * The user dropped the response without touching its body: release what is buffered and stop the
-     * source (closing the connection if the body was still arriving). Returns on the loop; logs there.
+     * source (closing the connection if the body was still arriving). Logs on the loop.
      */
     void reclaim(org.slf4j.Logger log) {
-        Runnable task = () -> {
+        onLoop(() -> {
             if (claimed || terminated) {
                 return;
             }
-            boolean holdingConnection = !ended;
-            if (holdingConnection) {
+            if (!ended) {
                 log.warn("A connection was leaked by {}: its response was dropped without reading or closing the body. "
                         + "The connection has been closed; read the body to the end or call Response.close().", description);
             } else {
                 log.warn("The response of {} was dropped without reading or closing its body; its buffered bytes were "
                         + "released. Read the body or call Response.close().", description);
             }
-            cancelOnLoop();
-        };
+            finish(new CancellationException("the response of " + description + " was dropped unread"), false, true);
+        });
+    }
+
+    /** Runs {@code task} on the loop; inline once the loop is gone (the transport closed), as nothing else can run then. */
+    private void onLoop(Runnable task) {
+        if (loop.inEventLoop()) {
+            task.run();
+            return;
+        }
         try {
             loop.execute(task);
         } catch (java.util.concurrent.RejectedExecutionException loopGone) {
-            task.run(); // the transport shut its loops down: nothing else can touch this stream any more
+            task.run();
         }
     }
 
     private void attach(BodySink newSink) {
-        if (sink != null) {
-            newSink.onStart(this);
-            newSink.onError(new IllegalStateException("the body of " + description
+        if (subscribed) {
+            newSink.onRejected(new IllegalStateException("the body of " + description
                     + " was already subscribed or consumed; a response body can be read once"));
             return;
         }
+        subscribed = true;
+        if (terminated) {
+            newSink.onRejected(pendingError != null ? pendingError
+                    : new IllegalStateException("the body of " + description + " was closed before it was read"));
+            return;
+        }
         sink = newSink;
-        if (terminated && pendingError == null) {
-            newSink.onStart(this);
-            newSink.onError(new IllegalStateException("the body of " + description + " was closed before it was read"));
-            return;
-        }
         newSink.onStart(this);
-        if (pendingError != null && !terminated) {
-            Throwable e = pendingError;
-            terminate();
-            trailers.completeExceptionally(e);
-            newSink.onError(e);
-            return;
+        if (pendingError != null) {
+            finish(pendingError, true, false);
+        } else {
+            drain();
         }
-        drain();
     }
 
     private void addDemand(long n) {
@@ -226,38 +239,36 @@ public final class BodyStream {
         drain();
     }
 
-    private void cancelOnLoop() {
+    /**
+     * Ends the body once: drops buffers and the sink reference (Reactive Streams 3.13), settles the
+     * trailers, stops the source if asked and the body was still arriving, and tells the sink if asked.
+     */
+    private void finish(Throwable error, boolean notifySink, boolean stopSource) {
         if (terminated) {
             return;
         }
-        boolean complete = ended;
-        terminate();
-        trailers.completeExceptionally(new CancellationException("the body of " + description + " was cancelled"));
-        if (!complete) {
-            source.cancelled();
-        }
-    }
-
-    private void failFromConsumerOnLoop(Throwable error) {
-        if (terminated) {
-            return;
-        }
-        boolean complete = ended;
-        terminate();
-        trailers.completeExceptionally(error);
-        if (sink != null) {
-            sink.onError(error);
-        }
-        if (!complete) {
-            source.cancelled();
-        }
-    }
-
-    private void terminate() {
+        BodySink s = sink;
+        sink = null;
         terminated = true;
         claimed = true;
         demand = 0;
         releaseBuffers();
+        if (stopSource && !ended) {
+            source.cancelled();
+        }
+        if (notifySink && s != null) {
+            if (error == null) {
+                s.onComplete();
+            } else {
+                s.onError(error);
+            }
+        }
+        // Last, so that whoever waits on the trailers knows the consumer has had its final signal.
+        if (error == null) {
+            trailers.complete(trailerFields);
+        } else {
+            trailers.completeExceptionally(error);
+        }
     }
 
     private void releaseBuffers() {
@@ -293,36 +304,28 @@ public final class BodyStream {
                 return;
             }
             if (isFullyDelivered()) {
-                terminate();
-                trailers.complete(trailerFields);
-                sink.onComplete();
+                finish(null, true, false);
             } else if (demand > 0 && !ended) {
                 source.demand();
             }
-        } catch (DecompressionException | IOException e) {
-            Throwable error = e instanceof IOException ? e
-                    : new IOException("cannot decompress the body of " + description + ": " + e.getMessage(), e);
-            boolean complete = ended;
-            terminate();
-            trailers.completeExceptionally(error);
-            sink.onError(error);
-            if (!complete) {
-                source.cancelled();
-            }
+        } catch (DecompressionException e) {
+            finish(source.failure("cannot decompress the body: " + e.getMessage(), e), true, true);
+        } catch (BodyLimitException e) {
+            finish(source.failure(e.getMessage(), null), true, true);
         } finally {
             draining = false;
         }
     }
 
     private boolean isFullyDelivered() {
-        if (!ended || !queue.isEmpty()) {
+        if (!ended || !queue.isEmpty() || pendingError != null) {
             return false;
         }
         return decompressor == null || inputEnded && decompressor.status() != Decompressor.Status.NEED_OUTPUT;
     }
 
     /** The next decoded piece, feeding the decompressor from the queue as needed; null when it needs more input. */
-    private ByteBuf nextDecoded() throws IOException {
+    private ByteBuf nextDecoded() throws BodyLimitException {
         for (;;) {
             switch (decompressor.status()) {
                 case NEED_OUTPUT: {
@@ -334,8 +337,8 @@ public final class BodyStream {
                     decodedBytes += out.readableBytes();
                     if (maxDecodedBytes > 0 && decodedBytes > maxDecodedBytes) {
                         out.release();
-                        throw new IOException("the decompressed body of " + description
-                                + " exceeds maxDecompressedBytes (" + maxDecodedBytes + " bytes); stopped reading");
+                        throw new BodyLimitException("the decompressed body exceeds maxDecompressedBytes ("
+                                + maxDecodedBytes + " bytes); stopped reading");
                     }
                     return out;
                 }

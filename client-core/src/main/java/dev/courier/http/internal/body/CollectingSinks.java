@@ -58,6 +58,11 @@ final class CollectingSinks {
         public void onError(Throwable error) {
             result.completeExceptionally(error);
         }
+
+        @Override
+        public void onRejected(Throwable error) {
+            result.completeExceptionally(error);
+        }
     }
 
     /** Reads and drops the body, counting its bytes. */
@@ -87,6 +92,11 @@ final class CollectingSinks {
 
         @Override
         public void onError(Throwable error) {
+            result.completeExceptionally(error);
+        }
+
+        @Override
+        public void onRejected(Throwable error) {
             result.completeExceptionally(error);
         }
     }

@@ -94,6 +94,11 @@ final class FileSink implements BodySink, CompletionHandler<Integer, ByteBuf> {
     }
 
     @Override
+    public void onRejected(Throwable error) {
+        result.completeExceptionally(error);
+    }
+
+    @Override
     public void onError(Throwable error) {
         if (channel != null) {
             try {

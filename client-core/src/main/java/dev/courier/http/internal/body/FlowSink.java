@@ -70,6 +70,25 @@ final class FlowSink implements BodySink, Flow.Subscription {
     }
 
     @Override
+    public void onRejected(Throwable error) {
+        // Rule 1.9: onSubscribe first, even to refuse; this subscription is inert, not the body's.
+        try {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            subscriber.onError(error);
+        } catch (Throwable t) {
+            log.warn("a refused subscriber threw", t);
+        }
+    }
+
+    @Override
     public void request(long n) {
         if (n <= 0) {
             stream.failFromConsumer(new IllegalArgumentException(

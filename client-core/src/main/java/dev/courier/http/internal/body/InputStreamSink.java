@@ -51,6 +51,11 @@ final class InputStreamSink extends InputStream implements BodySink {
     }
 
     @Override
+    public void onRejected(Throwable error) {
+        queue.add(error);
+    }
+
+    @Override
     public int read() throws IOException {
         byte[] one = new byte[1];
         int n = read(one, 0, 1);

@@ -81,7 +81,7 @@ public final class ResponseBodyImpl extends ResponseBody {
 
     @Override
     public void close() {
-        stream.cancel();
+        stream.close();
     }
 
     /** Runs on the Cleaner's thread; must not reference the body it watches. */

@@ -5,6 +5,8 @@ import dev.courier.http.Protocol;
 import dev.courier.http.Request;
 import dev.courier.http.Response;
 import dev.courier.http.ResponseBody;
+import dev.courier.http.UpgradedConnection;
+import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -22,6 +24,7 @@ public final class ResponseImpl implements Response {
     private final boolean uncompressed;
     private final String connectionId;
     private Supplier<Headers> headerSource;
+    private UpgradedConnection upgraded;
     private volatile Headers headers;
 
     public ResponseImpl(Request request, int status, String reason, Protocol protocol, Supplier<Headers> headerSource,
@@ -88,6 +91,16 @@ public final class ResponseImpl implements Response {
         return stream.trailers().minimalCompletionStage();
     }
 
+    /** Marks this as a 101 response whose connection the caller now owns. */
+    public void upgraded(UpgradedConnection connection) {
+        this.upgraded = connection;
+    }
+
+    @Override
+    public Optional<UpgradedConnection> upgradedConnection() {
+        return Optional.ofNullable(upgraded);
+    }
+
     @Override
     public String connectionId() {
         return connectionId;
@@ -96,6 +109,9 @@ public final class ResponseImpl implements Response {
     @Override
     public void close() {
         body.close();
+        if (upgraded != null) {
+            upgraded.close();
+        }
     }
 
     @Override

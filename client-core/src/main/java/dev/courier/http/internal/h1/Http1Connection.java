@@ -57,6 +57,14 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** Raw response bytes reached the connection (seen before decoding, by {@link ResponseStartHandler}). */
+    void onResponseBytes() {
+        Http1Exchange exchange = current;
+        if (exchange != null) {
+            exchange.onResponseBytes();
+        }
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         Http1Exchange exchange = current;

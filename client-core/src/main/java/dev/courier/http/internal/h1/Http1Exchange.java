@@ -61,7 +61,12 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private final Request request;
     private final RouteKey route;
     private final ClientTrace trace;
-    private final ExchangeFuture future;
+    /**
+     * Until the response is delivered; then cleared, because the completed future holds the Response and
+     * the exchange stays reachable from the channel while the body streams: keeping it would stop a
+     * dropped Response from ever being collected, and so from being detected as leaked.
+     */
+    private volatile ExchangeFuture future;
     private volatile ScheduledFuture<?> deadlineTimer;
 
     private volatile EventLoop loop;
@@ -97,6 +102,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
 
     /** Starts the exchange and returns its future. */
     public ExchangeFuture start() {
+        ExchangeFuture f = future;
         Duration timeout = request.timeout();
         if (timeout != null) {
             deadlineTimer = ctx.timers().schedule(this::deadlineExpired, timeout.toNanos(), TimeUnit.NANOSECONDS);
@@ -105,7 +111,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             trace.getConn(route.hostPort());
         }
         ctx.pool().acquire(route, this, false);
-        return future;
+        return f;
     }
 
     Request request() {
@@ -127,7 +133,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     protected void onAcquired(PooledConnection connection, boolean reused, long idleNanos) {
         EventLoop l = connection.channel().eventLoop();
         loop = l;
-        if (future.isDone() || aborted) {
+        if (isDone() || aborted) {
             ctx.pool().release(connection, true);
             return;
         }
@@ -161,17 +167,18 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     // ---- the exchange, on the loop ----
 
     private void begin(PooledConnection connection, boolean reused, long idleNanos) {
-        if (future.isDone() || aborted) {
+        if (isDone() || aborted) {
             ctx.pool().release(connection, true);
             return;
         }
         this.conn = connection;
         this.reused = reused;
-        this.idleNanos = idleNanos;
+        this.idleNanos = Math.max(0, idleNanos);
         this.handler = (Http1Connection) connection.protocolHandler();
         Channel ch = connection.channel();
         if (trace != null) {
-            trace.gotConn(new ClientTrace.ConnInfo(connection.id(), reused, reused, Duration.ofNanos(idleNanos),
+            boolean wasIdle = reused && idleNanos >= 0;
+            trace.gotConn(new ClientTrace.ConnInfo(connection.id(), reused, wasIdle, Duration.ofNanos(Math.max(0, idleNanos)),
                     ch.localAddress(), ch.remoteAddress()));
         }
         if (!ch.isActive()) {
@@ -220,12 +227,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         try {
             if (finished) {
                 return;
-            }
-            if (!anyResponseByte) {
-                anyResponseByte = true;
-                if (trace != null) {
-                    trace.gotFirstResponseByte();
-                }
             }
             if (msg instanceof HttpResponse) {
                 onResponseHead((HttpResponse) msg);
@@ -298,8 +299,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
                 () -> ContentDecoding.toHeaders(h, stripEncoding), body, publicBody, uncompressed, conn.id());
         if (upgraded) {
             keepAlive = false;
+            cancelDeadline(); // the caller owns the connection now; its lifetime is theirs
             handler.context().pipeline().remove(dev.courier.http.internal.PipelineNames.CODEC);
             ctx.pool().detach(conn);
+            r.upgraded(new Upgraded(conn.channel()));
         }
         complete(r);
     }
@@ -334,6 +337,13 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         if (finished || body == null) {
             return;
         }
+        if (upgraded) {
+            // The codec's end marker for the 101 itself; what follows is raw bytes of the new protocol.
+            if (content.content().isReadable()) {
+                body.onData(content.content().retain());
+            }
+            return;
+        }
         DecoderResult result = content.decoderResult();
         if (result.isFailure()) {
             failBody(new java.io.IOException("malformed response body: " + result.cause().getMessage(), result.cause()));
@@ -360,6 +370,16 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             cancelDeadline();
             if (!wasDraining) {
                 body.onEnd(trailers);
+            }
+        }
+    }
+
+    /** Bytes of the response arrived (not yet decoded): from now on the request is never retried. */
+    void onResponseBytes() {
+        if (!anyResponseByte && !finished) {
+            anyResponseByte = true;
+            if (trace != null) {
+                trace.gotFirstResponseByte();
             }
         }
     }
@@ -443,6 +463,11 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         finishConnection();
     }
 
+    @Override
+    public Throwable failure(String detail, Throwable cause) {
+        return exception(Phase.READ_BODY, detail, cause, false);
+    }
+
     // ---- endings ----
 
     /** Ends this exchange's use of the connection: back to the pool if reusable, else closed. Once. */
@@ -502,7 +527,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     }
 
     private String retryReason(boolean wasReused, boolean timeout, boolean nothingWritten) {
-        if (attempt > 0 || !wasReused || timeout || aborted || anyResponseByte || future.isDone()) {
+        if (attempt > 0 || !wasReused || timeout || aborted || anyResponseByte || isDone()) {
             return null;
         }
         if (nothingWritten && (request.body() == null || request.body().isReplayable() || !writer.bodyStarted())) {
@@ -545,18 +570,29 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         ctx.pool().acquire(route, this, true);
     }
 
+    /** Whether the caller's future is complete (or was handed its response). */
+    private boolean isDone() {
+        ExchangeFuture f = future;
+        return f == null || f.isDone();
+    }
+
     private void complete(RequestException error) {
         cancelDeadline();
-        future.completeExceptionally(error);
+        ExchangeFuture f = future;
+        if (f != null) {
+            f.completeExceptionally(error);
+        }
     }
 
     private void complete(ResponseImpl response) {
         long start = System.nanoTime();
-        boolean delivered = future.complete(response);
+        ExchangeFuture f = future;
+        future = null;
+        boolean delivered = f != null && f.complete(response);
         SlowCallbacks.check(start, "completing the response future", request);
         if (!delivered) {
             // Cancelled or timed out a moment ago: nobody will read this body.
-            body.cancel();
+            body.close();
         }
     }
 
@@ -597,8 +633,9 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     public void abort(Throwable cause) {
         aborted = true;
         boolean timeout = cause instanceof java.util.concurrent.TimeoutException;
-        if (!future.isDone()) {
-            future.completeExceptionally(new RequestException(request.method(), request.redactedUri(),
+        ExchangeFuture f = future;
+        if (f != null && !f.isDone()) {
+            f.completeExceptionally(new RequestException(request.method(), request.redactedUri(),
                     headerPhaseGuess(), cause == null ? "cancelled" : cause.getMessage(),
                     cause == null ? new CancellationException("cancelled by the caller") : cause, timeout));
         }

@@ -48,6 +48,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
 
     // guarded by lock
     private final Map<RouteKey, RoutePool> routes = new HashMap<>();
+    private final java.util.Set<PooledConnection> live = new java.util.HashSet<>();
     private PooledConnection lruHead;
     private PooledConnection lruTail;
     private int lruSize;
@@ -222,7 +223,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         }
         closeAll(toClose);
         if (next != null) {
-            next.onAcquired(c, true, 0);
+            next.onAcquired(c, true, -1);
         }
         startDials(dials);
     }
@@ -270,7 +271,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             lock.unlock();
         }
         for (PoolRequest r : served) {
-            r.onAcquired(c, true, 0);
+            r.onAcquired(c, true, -1);
         }
     }
 
@@ -312,6 +313,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                 }
                 dials = dialForWaitersLocked(rp);
             } else {
+                live.add(c);
                 c.channel().attr(CONNECTION).set(c);
                 if (config.maxLifetimeNanos() > 0) {
                     // Up to 10% jitter, so connections opened together don't all re-dial (and re-resolve DNS) together.
@@ -472,6 +474,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             return;
         }
         c.removed = true;
+        live.remove(c);
         rp.total--;
         if (c.leases > 0) {
             rp.active--;
@@ -585,7 +588,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         closeAll(toClose);
     }
 
-    /** Closes the pool: idle and active connections are closed and waiting requests fail. */
+    /** Closes the pool: idle and leased connections are closed, and waiting requests fail. */
     public void close() {
         List<PooledConnection> toClose = new ArrayList<>();
         List<PoolRequest> failed = new ArrayList<>();
@@ -601,9 +604,9 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                     removeWaiterLocked(rp, r);
                     failed.add(r);
                 }
-                toClose.addAll(rp.idle);
-                toClose.addAll(rp.shared);
             }
+            // Every open connection, leased ones included: their exchanges fail as the channels close.
+            toClose.addAll(live);
             for (PooledConnection c : toClose) {
                 removeLocked(routes.get(c.route()), c);
             }

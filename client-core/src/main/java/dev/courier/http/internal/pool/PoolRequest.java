@@ -19,7 +19,10 @@ public abstract class PoolRequest {
     ScheduledFuture<?> waitTimeout;
     long enqueuedNanos;
 
-    /** Called with a leased connection; {@code reused} when it served a request before, after {@code idleNanos} idle. */
+    /**
+     * Called with a leased connection; {@code reused} when it served a request before; {@code idleNanos}
+     * is how long it sat idle in the pool, or -1 when it was handed over straight from its last user.
+     */
     protected abstract void onAcquired(PooledConnection connection, boolean reused, long idleNanos);
 
     /** Called when no connection can be had: dial failure, queue full, wait timeout, pool closed. */

@@ -1,0 +1,202 @@
+package dev.courier.http;
+
+import static java.util.concurrent.TimeUnit.MILLISECONDS;
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.courier.http.testing.CourierExtension;
+import dev.courier.http.testing.ServerResponse;
+import dev.courier.http.testing.TestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.lang.ref.WeakReference;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A response dropped without reading or closing its body is found when it is garbage collected: its
+ * connection is closed and a warning naming the request is logged (DESIGN invariant 4). A body that a
+ * subscriber is reading is not reclaimed, even when nothing references the Response any more.
+ *
+ * <p>slf4j-simple (the tests' binding) writes to {@code System.err}, looked up at each log call, so the
+ * tests capture it by replacing {@code System.err} for their duration.
+ */
+class LeakDetectionTest {
+    /** Far more than one read: the exchange is still receiving the body when the response is dropped. */
+    private static final long BODY = 8L << 20;
+    private static final int PATTERN_PERIOD = 251;
+
+    @RegisterExtension
+    final CourierExtension courier = new CourierExtension();
+
+    private PrintStream originalErr;
+    private ByteArrayOutputStream captured;
+
+    @BeforeEach
+    void captureStandardError() {
+        originalErr = System.err;
+        captured = new ByteArrayOutputStream();
+        OutputStream tee = new OutputStream() {
+            @Override
+            public void write(int b) {
+                synchronized (captured) {
+                    captured.write(b);
+                }
+                originalErr.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                synchronized (captured) {
+                    captured.write(b, off, len);
+                }
+                originalErr.write(b, off, len);
+            }
+        };
+        System.setErr(new PrintStream(tee, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStandardError() {
+        System.setErr(originalErr);
+    }
+
+    @Test
+    void droppedUnreadResponseIsDetectedItsConnectionClosedAndAWarningNamesTheRequest() throws Exception {
+        TestServer server = courier.server();
+        Transport t = courier.transport();
+        server.enqueue(ServerResponse.status(200).streamBody(BODY));
+        URI uri = server.uri("/dropped?unread=1");
+
+        WeakReference<Response> dropped = sendAndDrop(t, uri);
+        assertThat(t.stats().active()).as("the unread body holds its connection").isEqualTo(1);
+
+        boolean reclaimed = gcUntil(() -> t.stats().active() == 0, SECONDS.toNanos(10));
+        assertThat(reclaimed)
+                .as("the connection of the dropped response is reclaimed within 10 s of GCs (stats %s; the Response "
+                        + "object itself was %s)", t.stats(), dropped.get() == null ? "collected" : "never collected")
+                .isTrue();
+        awaitTrue(() -> server.openConnections() == 0, "the server sees the connection closed");
+        assertThat(t.stats().total()).isZero();
+        awaitTrue(() -> stderr().contains(uri.toString()), "a log line naming " + uri + " in: " + stderr());
+        String line = stderr().lines().filter(l -> l.contains(uri.toString())).findFirst().orElseThrow();
+        assertThat(line).contains("WARN").containsIgnoringCase("leak");
+    }
+
+    @Test
+    void droppedResponseWhoseBodyIsBeingReadIsNotReclaimedAndTheSubscriberGetsEveryByte() throws Exception {
+        TestServer server = courier.server();
+        Transport t = courier.transport();
+        server.enqueue(ServerResponse.status(200).streamBody(BODY));
+        URI uri = server.uri("/dropped?subscribed=1");
+
+        GatedSubscriber sub = new GatedSubscriber();
+        WeakReference<Response> dropped = subscribeAndDrop(t, uri, sub);
+        assertThat(sub.firstItem.await(10, SECONDS)).as("the subscriber got its first buffer").isTrue();
+
+        // Collect while the subscriber holds only its subscription: the Cleaner must leave the body alone.
+        gcUntil(() -> dropped.get() == null, SECONDS.toNanos(2));
+        gcUntil(() -> false, MILLISECONDS.toNanos(300)); // and give the Cleaner's thread a chance to run
+        assertThat(t.stats().active()).as("the body being read keeps its connection").isEqualTo(1);
+        assertThat(sub.done.isDone()).as("the body was not cut").isFalse();
+
+        sub.subscription.get().request(Long.MAX_VALUE);
+        assertThat(sub.done.get(30, SECONDS)).as("every byte arrived, in order").isEqualTo(BODY);
+        awaitTrue(() -> t.stats().idle() == 1 && t.stats().active() == 0,
+                "the connection goes back to the pool: " + t.stats());
+        assertThat(stderr()).as("no leak warning for a body being read").doesNotContain(uri.toString());
+    }
+
+    /** Sends a request and forgets its response; nothing on the caller's stack keeps it. */
+    private static WeakReference<Response> sendAndDrop(Transport t, URI uri) throws Exception {
+        Response r = t.roundTrip(Request.newBuilder(uri).build()).get(10, SECONDS);
+        assertThat(r.status()).isEqualTo(200);
+        return new WeakReference<>(r);
+    }
+
+    /** Sends a request, subscribes {@code sub} to its body and forgets the response. */
+    private static WeakReference<Response> subscribeAndDrop(Transport t, URI uri, GatedSubscriber sub) throws Exception {
+        Response r = t.roundTrip(Request.newBuilder(uri).build()).get(10, SECONDS);
+        r.body().subscribe(sub);
+        return new WeakReference<>(r);
+    }
+
+    /** Runs System.gc() until {@code condition} holds or {@code nanos} pass; returns whether it held. */
+    private static boolean gcUntil(BooleanSupplier condition, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            System.gc();
+            LockSupport.parkNanos(MILLISECONDS.toNanos(20));
+        }
+        return true;
+    }
+
+    private static void awaitTrue(BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within 10 s: " + what);
+            }
+            LockSupport.parkNanos(MILLISECONDS.toNanos(5));
+        }
+    }
+
+    private String stderr() {
+        synchronized (captured) {
+            return captured.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Requests one buffer, then waits to be told to go on; checks the stream's byte pattern as it goes. */
+    private static final class GatedSubscriber implements Flow.Subscriber<ByteBuffer> {
+        final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
+        final CountDownLatch firstItem = new CountDownLatch(1);
+        final CompletableFuture<Long> done = new CompletableFuture<>();
+        private long offset;
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            subscription.set(s);
+            s.request(1);
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+            while (item.hasRemaining()) {
+                byte expected = (byte) (offset % PATTERN_PERIOD);
+                byte actual = item.get();
+                if (actual != expected && !done.isDone()) {
+                    done.completeExceptionally(new AssertionError("byte " + offset + " is " + actual
+                            + ", expected " + expected));
+                }
+                offset++;
+            }
+            firstItem.countDown();
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+            done.completeExceptionally(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(offset);
+        }
+    }
+}
