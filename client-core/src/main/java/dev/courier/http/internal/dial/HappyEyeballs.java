@@ -85,11 +85,13 @@ final class HappyEyeballs {
             }
             finished = true;
             cancelDelay();
-            for (ChannelFuture other : inFlight) {
+            // Copy first: cancelling a connect runs its listener at once, which edits inFlight.
+            List<ChannelFuture> losers = new ArrayList<>(inFlight);
+            inFlight.clear();
+            for (ChannelFuture other : losers) {
                 other.cancel(false);
                 other.channel().close();
             }
-            inFlight.clear();
             done.accept(f.channel(), null);
             return;
         }
