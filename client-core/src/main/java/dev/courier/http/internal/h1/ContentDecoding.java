@@ -12,7 +12,7 @@ import java.util.Iterator;
 import java.util.Locale;
 import java.util.Map;
 
-/** Reading the parts of a response head that shape its body: content coding, charset, keep-alive timeout. */
+/** Reading the parts of a response head that shape its body (content coding, charset, keep-alive timeout), and describing a bad head. */
 final class ContentDecoding {
     private ContentDecoding() {
     }
@@ -40,6 +40,18 @@ final class ContentDecoding {
                 return null;
         }
         return JdkZlibDecompressor.builder().wrapper(wrapper).decompressConcatenated(true).build(alloc);
+    }
+
+    /** What went wrong with a response head the codec could not decode, for the error message. */
+    static String describeHeadFailure(Throwable cause, int maxResponseHeaderBytes) {
+        if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+            return "the response head exceeds maxResponseHeaderBytes (" + maxResponseHeaderBytes + " bytes): "
+                    + cause.getMessage();
+        }
+        if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
+            return "connection closed while reading the response head";
+        }
+        return "malformed response head: " + cause.getMessage();
     }
 
     /** The charset a Content-Type names, or UTF-8. */

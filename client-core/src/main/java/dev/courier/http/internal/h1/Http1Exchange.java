@@ -20,8 +20,6 @@ import dev.courier.http.internal.pool.PoolRequest;
 import dev.courier.http.internal.pool.PooledConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
@@ -250,15 +248,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         DecoderResult result = response.decoderResult();
         if (result.isFailure()) {
             Throwable cause = result.cause();
-            String detail;
-            if (cause instanceof TooLongFrameException) {
-                detail = "the response head exceeds maxResponseHeaderBytes (" + ctx.maxResponseHeaderBytes()
-                        + " bytes): " + cause.getMessage();
-            } else if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
-                detail = "connection closed while reading the response head";
-            } else {
-                detail = "malformed response head: " + cause.getMessage();
-            }
+            String detail = ContentDecoding.describeHeadFailure(cause, ctx.maxResponseHeaderBytes());
             failBeforeResponse(Phase.AWAIT_HEADERS, new java.io.IOException(detail, cause), false,
                     !(cause instanceof TooLongFrameException));
             return;
@@ -527,28 +517,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     }
 
     private String retryReason(boolean wasReused, boolean timeout, boolean nothingWritten) {
-        if (attempt > 0 || !wasReused || timeout || aborted || anyResponseByte || isDone()) {
-            return null;
+        if (attempt > 0 || timeout || aborted || isDone()) {
+            return null; // once per request; never after the caller gave up or a timeout spent its budget
         }
-        if (nothingWritten && (request.body() == null || request.body().isReplayable() || !writer.bodyStarted())) {
-            return "nothing was written to a reused connection the server had closed";
-        }
-        if (isIdempotent() && (request.body() == null || request.body().isReplayable())) {
-            return "the server closed a reused connection before responding to an idempotent request";
-        }
-        return null;
-    }
-
-    private boolean isIdempotent() {
-        switch (request.method()) {
-            case "GET":
-            case "HEAD":
-            case "OPTIONS":
-            case "TRACE":
-                return true;
-            default:
-                return request.headers().contains("Idempotency-Key") || request.headers().contains("X-Idempotency-Key");
-        }
+        return Retries.reason(request, wasReused, anyResponseByte, nothingWritten, writer.bodyStarted());
     }
 
     private void retry() {
@@ -686,9 +658,4 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         return headersReceived;
     }
 
-    static boolean isClosedChannel(ChannelFuture f) {
-        return f.cause() instanceof ClosedChannelException;
-    }
-
-    static final ChannelFutureListener NOOP = f -> { };
 }

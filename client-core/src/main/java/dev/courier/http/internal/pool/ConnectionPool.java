@@ -49,9 +49,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
     // guarded by lock
     private final Map<RouteKey, RoutePool> routes = new HashMap<>();
     private final java.util.Set<PooledConnection> live = new java.util.HashSet<>();
-    private PooledConnection lruHead;
-    private PooledConnection lruTail;
-    private int lruSize;
+    private final IdleLru lru = new IdleLru();
     private boolean closed;
     private ScheduledFuture<?> sweep;
     private long sweepAtNanos;
@@ -421,7 +419,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
     private void leaseLocked(RoutePool rp, PooledConnection c) {
         if (c.leases == 0) {
             rp.active++;
-            lruRemoveLocked(c);
+            lru.remove(c);
             rp.idle.remove(c); // no-op when polled already; O(idle) only when a waiter takes a just-released one
         }
         c.leases++;
@@ -434,7 +432,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
     private void putIdleLocked(RoutePool rp, PooledConnection c, long now) {
         c.idleSinceNanos = now;
         rp.idle.addFirst(c);
-        lruAddTailLocked(c);
+        lru.add(c);
         long deadline = Long.MAX_VALUE;
         if (config.idleConnTimeoutNanos() > 0) {
             deadline = now + config.idleConnTimeoutNanos();
@@ -459,8 +457,8 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             }
         }
         if (config.maxIdleConns() > 0) {
-            while (lruSize > config.maxIdleConns()) {
-                PooledConnection victim = lruHead;
+            while (lru.size() > config.maxIdleConns()) {
+                PooledConnection victim = lru.oldest();
                 removeLocked(routes.get(victim.route()), victim);
                 toClose = add(toClose, victim);
             }
@@ -480,7 +478,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             rp.active--;
         } else {
             rp.idle.remove(c);
-            lruRemoveLocked(c);
+            lru.remove(c);
         }
         rp.shared.remove(c);
         if (rp.isUnusedLocked()) {
@@ -518,7 +516,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         lock.lock();
         try {
             long next = Long.MAX_VALUE;
-            PooledConnection c = lruHead;
+            PooledConnection c = lru.oldest();
             while (c != null) {
                 PooledConnection following = c.lruNext;
                 long idleDeadline = config.idleConnTimeoutNanos() > 0 ? c.idleSinceNanos + config.idleConnTimeoutNanos()
@@ -640,39 +638,6 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         } finally {
             lock.unlock();
         }
-    }
-
-    private void lruAddTailLocked(PooledConnection c) {
-        c.inLru = true;
-        c.lruPrev = lruTail;
-        c.lruNext = null;
-        if (lruTail != null) {
-            lruTail.lruNext = c;
-        } else {
-            lruHead = c;
-        }
-        lruTail = c;
-        lruSize++;
-    }
-
-    private void lruRemoveLocked(PooledConnection c) {
-        if (!c.inLru) {
-            return;
-        }
-        c.inLru = false;
-        if (c.lruPrev != null) {
-            c.lruPrev.lruNext = c.lruNext;
-        } else {
-            lruHead = c.lruNext;
-        }
-        if (c.lruNext != null) {
-            c.lruNext.lruPrev = c.lruPrev;
-        } else {
-            lruTail = c.lruPrev;
-        }
-        c.lruPrev = null;
-        c.lruNext = null;
-        lruSize--;
     }
 
     private static List<PooledConnection> add(List<PooledConnection> list, PooledConnection c) {
