@@ -231,19 +231,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
      * channel now (HTTP/1.1 101 Switching Protocols).
      */
     public void detach(PooledConnection c) {
-        List<PoolRequest> dials = null;
-        lock.lock();
-        try {
-            RoutePool rp = routes.get(c.route());
-            if (rp != null && !c.removed) {
-                removeLocked(rp, c);
-                dials = dialForWaitersLocked(rp);
-            }
-            c.leases = 0;
-        } finally {
-            lock.unlock();
-        }
-        startDials(dials);
+        forget(c, true);
     }
 
     /** Raises a multiplexed connection's capacity (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS) and serves waiters with it. */
@@ -347,6 +335,11 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
     }
 
     private void onChannelClosed(PooledConnection c) {
+        forget(c, false);
+    }
+
+    /** Drops {@code c} from the counts (its channel closed, or a caller took it over) and lets waiters dial. */
+    private void forget(PooledConnection c, boolean takenOver) {
         List<PoolRequest> dials = null;
         lock.lock();
         try {
@@ -354,6 +347,9 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             if (rp != null && !c.removed) {
                 removeLocked(rp, c);
                 dials = dialForWaitersLocked(rp);
+            }
+            if (takenOver) {
+                c.leases = 0; // so that a later release by the exchange is the no-op of a double release
             }
         } finally {
             lock.unlock();
