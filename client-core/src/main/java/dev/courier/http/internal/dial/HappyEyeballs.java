@@ -100,7 +100,7 @@ final class HappyEyeballs {
         }
         Throwable cause = f.cause();
         allTimedOut &= cause instanceof ConnectTimeoutException;
-        failures.add(address + ": " + (cause == null ? "cancelled" : cause.getMessage()));
+        failures.add(describe(address, cause));
         if (next < addresses.size()) {
             cancelDelay();
             attemptNext(); // RFC 8305 section 5: a failure starts the next attempt at once
@@ -109,6 +109,20 @@ final class HappyEyeballs {
             done.accept(null, new DialException(Phase.CONNECT, "cannot connect to " + target + ": "
                     + String.join("; ", failures), cause, allTimedOut));
         }
+    }
+
+    /** "127.0.0.1:80: Connection refused", without the address Netty repeats at the end of its messages. */
+    private static String describe(InetSocketAddress address, Throwable cause) {
+        String where = address.getAddress().getHostAddress() + ":" + address.getPort();
+        if (cause == null) {
+            return where + ": cancelled";
+        }
+        String message = String.valueOf(cause.getMessage());
+        String suffix = ": " + address;
+        if (message.endsWith(suffix)) {
+            message = message.substring(0, message.length() - suffix.length());
+        }
+        return where + ": " + message;
     }
 
     private void cancelDelay() {
