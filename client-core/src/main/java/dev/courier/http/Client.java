@@ -8,9 +8,10 @@ import java.util.concurrent.Executor;
 
 /**
  * Sends requests through a {@link RoundTripper} and applies the policy around it (Go's
- * {@code http.Client}): a whole-call timeout, a client-wide trace, and the thread that completes the
- * futures. Redirects and cookies are the Client's too and come with their own work; today a Client
- * sends one hop. Immutable and safe to share; derived clients can share one Transport.
+ * {@code http.Client}): redirects by its {@link RedirectPolicy}, Basic auth from a URL's user info, a
+ * whole-call timeout (redirects and body included), a client-wide trace, and the thread that completes
+ * the futures. The Transport below knows nothing of these. Immutable and safe to share; derived clients
+ * can share one Transport.
  */
 public final class Client implements AutoCloseable {
     private final RoundTripper transport;
@@ -18,6 +19,7 @@ public final class Client implements AutoCloseable {
     private final Duration timeout;
     private final ClientTrace trace;
     private final Executor executor;
+    private final RedirectPolicy redirectPolicy;
 
     private Client(Builder b) {
         this.ownsTransport = b.transport == null;
@@ -25,6 +27,7 @@ public final class Client implements AutoCloseable {
         this.timeout = b.timeout;
         this.trace = b.trace;
         this.executor = b.executor;
+        this.redirectPolicy = b.redirectPolicy;
     }
 
     public static Builder newBuilder() {
@@ -43,27 +46,9 @@ public final class Client implements AutoCloseable {
      */
     public CompletableFuture<Response> send(Request request) {
         Objects.requireNonNull(request, "request");
-        Request effective = request;
-        if ((timeout != null && request.timeout() == null) || trace != null) {
-            Request.Builder b = request.toBuilder();
-            if (timeout != null && request.timeout() == null) {
-                b.timeout(timeout);
-            }
-            if (trace != null) {
-                b.trace(ClientTrace.compose(trace, request.trace()));
-            }
-            effective = b.build();
-        }
-        CompletableFuture<Response> sent;
-        try {
-            sent = transport.roundTrip(effective);
-        } catch (RuntimeException e) {
-            sent = CompletableFuture.failedFuture(e);
-        }
-        if (executor == null && transport instanceof Transport) {
-            return sent; // already typed errors, completed on the event loop: nothing to relay
-        }
-        return relay(sent, effective, executor);
+        CompletableFuture<Response> sent = new dev.courier.http.internal.client.ClientCall(transport, redirectPolicy, trace,
+                timeout, request).start();
+        return relay(sent, request, executor);
     }
 
     /** GET {@code uri}. */
@@ -102,6 +87,9 @@ public final class Client implements AutoCloseable {
      * of a custom RoundTripper wrapped in a RequestException, and cancellation flowing back to the exchange.
      */
     private static CompletableFuture<Response> relay(CompletableFuture<Response> source, Request request, Executor executor) {
+        if (executor == null) {
+            return source; // ClientCall already gives typed errors, completed on the event loop
+        }
         CompletableFuture<Response> relayed = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
@@ -123,11 +111,7 @@ public final class Client implements AutoCloseable {
             }
             relayed.completeExceptionally(cause);
         };
-        if (executor == null) {
-            source.whenComplete(complete);
-        } else {
-            source.whenCompleteAsync(complete, executor);
-        }
+        source.whenCompleteAsync(complete, executor);
         return relayed;
     }
 
@@ -137,8 +121,15 @@ public final class Client implements AutoCloseable {
         private Duration timeout;
         private ClientTrace trace;
         private Executor executor;
+        private RedirectPolicy redirectPolicy = RedirectPolicy.follow(10);
 
         private Builder() {
+        }
+
+        /** Which redirects to follow; {@code RedirectPolicy.follow(10)} (Go's default) unless set. */
+        public Builder redirectPolicy(RedirectPolicy policy) {
+            this.redirectPolicy = Objects.requireNonNull(policy, "redirectPolicy");
+            return this;
         }
 
         /** The round tripper to send through: a {@link Transport}, or middleware around one. */

@@ -1,0 +1,240 @@
+package dev.courier.http.internal.client;
+
+import dev.courier.http.ClientTrace;
+import dev.courier.http.Headers;
+import dev.courier.http.RedirectPolicy;
+import dev.courier.http.Request;
+import dev.courier.http.RequestException;
+import dev.courier.http.Response;
+import dev.courier.http.RoundTripper;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One {@code Client.send}: Go's {@code Client.do} loop, asynchronously. Sends a hop through the round
+ * tripper, and while the response is a redirect the policy accepts, drains it and sends the next hop,
+ * carrying headers by Go's rules. Adds Basic auth from the URL's user info, and bounds the whole call,
+ * body included, by the client timeout.
+ *
+ * <p>Hops run one after the other; the fields are written before a hop is sent and read after it
+ * completes, so the future's happens-before edges order them.
+ */
+public final class ClientCall {
+    private final RoundTripper transport;
+    private final RedirectPolicy policy;
+    private final ClientTrace trace;
+    private final long deadlineNanos;
+    private final Duration timeout;
+    private final Request initial;
+    private final List<Request> via = new ArrayList<>(1);
+    private final CompletableFuture<Response> result = new CompletableFuture<>() {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            CompletableFuture<Response> hop = current;
+            if (cancelled && hop != null) {
+                hop.cancel(mayInterruptIfRunning);
+            } else if (!cancelled && isDone() && !isCompletedExceptionally()) {
+                getNow(null).close(); // as the Transport does: cancelling a delivered response closes its body
+            }
+            return cancelled;
+        }
+    };
+
+    /** The initial request's headers, minus credentials once a redirect left their host (never restored: CVE-2024-45336). */
+    private Headers carried;
+    private volatile CompletableFuture<Response> current;
+    private Response previous;
+
+    public ClientCall(RoundTripper transport, RedirectPolicy policy, ClientTrace trace, Duration timeout, Request initial) {
+        this.transport = transport;
+        this.policy = policy;
+        this.trace = trace;
+        this.timeout = timeout;
+        this.deadlineNanos = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
+        this.initial = initial;
+        this.carried = initial.headers();
+    }
+
+    public CompletableFuture<Response> start() {
+        send(initial);
+        return result;
+    }
+
+    private void send(Request request) {
+        Request prepared;
+        try {
+            prepared = prepare(request);
+        } catch (RequestException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        via.add(prepared);
+        CompletableFuture<Response> hop;
+        try {
+            hop = transport.roundTrip(prepared);
+        } catch (RuntimeException e) {
+            hop = CompletableFuture.failedFuture(e);
+        }
+        current = hop;
+        if (result.isCancelled()) {
+            hop.cancel(true);
+        }
+        hop.whenComplete((response, error) -> {
+            if (error != null) {
+                fail(prepared, unwrap(error));
+            } else {
+                onResponse(prepared, response);
+            }
+        });
+    }
+
+    /** Adds what the client adds to every hop: Basic auth from user info, the remaining time, the client trace. */
+    private Request prepare(Request request) throws RequestException {
+        String userInfo = request.uri().getUserInfo();
+        boolean addAuth = userInfo != null && !request.headers().contains("Authorization");
+        Duration remaining = null;
+        if (deadlineNanos != 0) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                throw new RequestException(request.method(), request.redactedUri(), RequestException.Phase.CLIENT,
+                        "Client.timeout " + timeout + " expired before the request could be sent", new TimeoutException(), true);
+            }
+            remaining = Duration.ofNanos(left);
+            if (request.timeout() != null && request.timeout().compareTo(remaining) < 0) {
+                remaining = null; // the request's own, shorter timeout stands
+            }
+        }
+        if (!addAuth && remaining == null && trace == null) {
+            return request;
+        }
+        Request.Builder b = request.toBuilder();
+        if (addAuth) {
+            b.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
+        }
+        if (remaining != null) {
+            b.timeout(remaining);
+        }
+        if (trace != null) {
+            b.trace(ClientTrace.compose(trace, request.trace()));
+        }
+        return b.build();
+    }
+
+    private void onResponse(Request request, Response response) {
+        Redirects.Behavior behavior = Redirects.behavior(request, response, initial);
+        if (behavior == null) {
+            complete(response);
+            return;
+        }
+        String location = response.headers().first("Location");
+        URI target;
+        try {
+            target = Redirects.resolve(request.uri(), location);
+        } catch (URISyntaxException | IllegalArgumentException e) {
+            response.close();
+            fail(request, new java.io.IOException("failed to parse Location header \"" + location + "\": " + e.getMessage(), e));
+            return;
+        }
+        Request next;
+        try {
+            next = nextRequest(request, behavior, target, location);
+        } catch (IllegalArgumentException e) {
+            response.close();
+            fail(request, new java.io.IOException("cannot follow the redirect to \"" + location + "\": " + e.getMessage(), e));
+            return;
+        }
+        RedirectPolicy.Decision decision;
+        try {
+            decision = policy.decide(next, List.copyOf(via));
+        } catch (RuntimeException e) {
+            decision = RedirectPolicy.Decision.fail(e);
+        }
+        if (decision.isFollow()) {
+            Response followed = response;
+            BodyDrain.drainThenClose(response).whenComplete((ignored, error) -> {
+                previous = previous == null ? followed : new ClientResponse(followed, previous);
+                send(next);
+            });
+        } else if (decision.failure() == null) {
+            complete(response); // Go's ErrUseLastResponse: the caller gets the redirect itself, body open
+        } else {
+            BodyDrain.drainThenClose(response);
+            fail(request, decision.failure());
+        }
+    }
+
+    /** The next hop of a redirect, built by Go's rules (see {@link Redirects}). */
+    private Request nextRequest(Request request, Redirects.Behavior behavior, URI target, String location) {
+        if (!Redirects.mayCarryCredentials(request.uri(), target)) {
+            Headers.Builder stripped = carried.toBuilder();
+            for (String name : carried.names()) {
+                if (Redirects.SENSITIVE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
+                    stripped.remove(name);
+                }
+            }
+            carried = stripped.build();
+        }
+        Headers headers = carried;
+        String customHost = initial.headers().first("Host");
+        boolean relative = !isAbsolute(location);
+        if (customHost != null && !relative) {
+            headers = headers.toBuilder().remove("Host").build(); // a custom Host only survives relative redirects
+        }
+        Request.Builder b = Request.newBuilder(target).method(behavior.method());
+        if (behavior.includeBody()) {
+            b.body(initial.body());
+        } else {
+            headers = Redirects.withoutContentHeaders(headers);
+        }
+        b.headers(headers);
+        String referer = Redirects.referer(request.uri(), target);
+        if (referer != null) {
+            b.setHeader("Referer", referer);
+        } else {
+            b.removeHeader("Referer");
+        }
+        if (initial.timeout() != null) {
+            b.timeout(initial.timeout());
+        }
+        b.trace(initial.trace());
+        return b.build();
+    }
+
+    private static boolean isAbsolute(String location) {
+        try {
+            return new URI(location.trim()).isAbsolute();
+        } catch (URISyntaxException e) {
+            return true;
+        }
+    }
+
+    private void complete(Response response) {
+        Response out = previous == null ? response : new ClientResponse(response, previous);
+        if (!result.complete(out)) {
+            response.close();
+        }
+    }
+
+    private void fail(Request request, Throwable error) {
+        if (error instanceof RequestException || error instanceof CancellationException) {
+            result.completeExceptionally(error);
+            return;
+        }
+        result.completeExceptionally(new RequestException(request.method(), request.redactedUri(),
+                RequestException.Phase.CLIENT, null, error, error instanceof TimeoutException));
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+}

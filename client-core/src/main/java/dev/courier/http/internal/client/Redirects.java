@@ -1,0 +1,128 @@
+package dev.courier.http.internal.client;
+
+import dev.courier.http.Headers;
+import dev.courier.http.Request;
+import dev.courier.http.RequestBody;
+import dev.courier.http.Response;
+import java.net.IDN;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Set;
+
+/** Go's rules for following a redirect ({@code redirectBehavior}, {@code shouldCopyHeaderOnRedirect}, {@code refererForURL}). */
+final class Redirects {
+    /** Headers that carry credentials: not sent to another host, and never restored once dropped. */
+    static final Set<String> SENSITIVE = Set.of("authorization", "www-authenticate", "cookie", "cookie2",
+            "proxy-authorization");
+
+    private Redirects() {
+    }
+
+    /** How to follow a response, or {@code null} when it is not a redirect to follow. */
+    record Behavior(String method, boolean includeBody) {
+    }
+
+    /**
+     * Go's {@code redirectBehavior}: 301, 302 and 303 turn into GET (HEAD stays HEAD) without a body; 307
+     * and 308 keep the method and body, unless the body cannot be sent again, in which case the 3xx itself
+     * is returned; so is any 3xx without a Location.
+     */
+    static Behavior behavior(Request request, Response response, Request initial) {
+        int status = response.status();
+        if (response.headers().first("Location") == null) {
+            return null;
+        }
+        switch (status) {
+            case 301:
+            case 302:
+            case 303: {
+                String m = request.method();
+                return new Behavior(m.equals("GET") || m.equals("HEAD") ? m : "GET", false);
+            }
+            case 307:
+            case 308: {
+                RequestBody body = initial.body();
+                if (body != null && body.contentLength() != 0 && !body.isReplayable()) {
+                    return null;
+                }
+                return new Behavior(request.method(), true);
+            }
+            default:
+                return null;
+        }
+    }
+
+    /** Resolves a Location against the URL it came from; throws with the Location quoted when it does not parse. */
+    static URI resolve(URI base, String location) throws URISyntaxException {
+        URI target = new URI(location.trim());
+        URI resolved = base.resolve(target);
+        if (resolved.getScheme() == null || resolved.getHost() == null) {
+            throw new URISyntaxException(location, "no scheme or host after resolving against " + Request.redact(base));
+        }
+        return resolved;
+    }
+
+    /**
+     * Go's {@code shouldCopyHeaderOnRedirect}: credentials go along only to the same host or one of its
+     * subdomains ("foo.com" to "sub.foo.com", not the reverse), comparing IDNA-ASCII host names.
+     */
+    static boolean mayCarryCredentials(URI initial, URI destination) {
+        String from = asciiHost(initial);
+        String to = asciiHost(destination);
+        if (from.equals(to)) {
+            return true;
+        }
+        return to.endsWith("." + from) && !isIpLiteral(from);
+    }
+
+    private static String asciiHost(URI uri) {
+        String host = uri.getHost();
+        if (host == null) {
+            return "";
+        }
+        if (host.startsWith("[")) {
+            return host.toLowerCase(Locale.ROOT);
+        }
+        try {
+            return IDN.toASCII(host).toLowerCase(Locale.ROOT);
+        } catch (IllegalArgumentException e) {
+            return host.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    private static boolean isIpLiteral(String host) {
+        return host.indexOf(':') >= 0 || host.chars().allMatch(c -> c == '.' || Character.isDigit(c));
+    }
+
+    /**
+     * Go's {@code refererForURL}: the previous URL without user info or fragment, and none at all when the
+     * redirect goes from https to http (RFC 9110 section 10.1.3).
+     */
+    static String referer(URI previous, URI next) {
+        if ("https".equalsIgnoreCase(previous.getScheme()) && "http".equalsIgnoreCase(next.getScheme())) {
+            return null;
+        }
+        String text = previous.toASCIIString();
+        int hash = text.indexOf('#');
+        if (hash >= 0) {
+            text = text.substring(0, hash);
+        }
+        String authority = previous.getRawAuthority();
+        if (authority != null && authority.indexOf('@') >= 0) {
+            text = text.replaceFirst(java.util.regex.Pattern.quote(authority), authority.substring(authority.lastIndexOf('@') + 1));
+        }
+        return text;
+    }
+
+    /** Drops the Content-* framing headers of a body that is not carried over. */
+    static Headers withoutContentHeaders(Headers headers) {
+        Headers.Builder b = headers.toBuilder();
+        for (String name : headers.names()) {
+            if (name.regionMatches(true, 0, "Content-", 0, 8) || name.equalsIgnoreCase("Transfer-Encoding")) {
+                b.remove(name);
+            }
+        }
+        return b.build();
+    }
+}

@@ -1,0 +1,300 @@
+package dev.courier.http;
+
+import static java.util.concurrent.TimeUnit.SECONDS;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.courier.http.testing.CourierExtension;
+import dev.courier.http.testing.RecordedRequest;
+import dev.courier.http.testing.ServerResponse;
+import dev.courier.http.testing.TestServer;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The Client follows redirects by Go's rules: methods, bodies, headers, credentials, Referer, limits. */
+class RedirectTest {
+    @RegisterExtension
+    final CourierExtension courier = new CourierExtension();
+
+    @TempDir
+    Path dir;
+
+    private Client client(Transport t) {
+        return Client.newBuilder().transport(t).build();
+    }
+
+    private static ServerResponse redirect(int status, String location) {
+        return ServerResponse.status(status).header("Location", location).body("moved");
+    }
+
+    @Test
+    void followsAChainAndKeepsTheHistory() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "/b"));
+        server.enqueue(redirect(301, server.uri("/c").toString()));
+        server.enqueue(ServerResponse.ok("landed"));
+        Response r = client(courier.transport()).get(server.uri("/a").toString()).get(10, SECONDS);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("landed");
+        assertThat(r.request().uri()).isEqualTo(server.uri("/c"));
+        Response second = r.previous().orElseThrow();
+        assertThat(second.status()).isEqualTo(301);
+        assertThat(second.request().uri()).isEqualTo(server.uri("/b"));
+        Response first = second.previous().orElseThrow();
+        assertThat(first.status()).isEqualTo(302);
+        assertThat(first.previous()).isEmpty();
+        List<RecordedRequest> seen = List.of(server.takeRequest(), server.takeRequest(), server.takeRequest());
+        assertThat(seen).extracting(RecordedRequest::target).containsExactly("/a", "/b", "/c");
+        // The small redirect bodies were drained, so one connection served the whole chain.
+        assertThat(seen).extracting(RecordedRequest::connectionIndex).containsOnly(0);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {301, 302, 303})
+    void postBecomesGetWithoutBodyOrContentHeaders(int status) throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(status, "/next"));
+        server.enqueue(ServerResponse.ok("done"));
+        Request post = Request.newBuilder(server.uri("/form")).post(RequestBody.of("a=1", StandardCharsets.UTF_8))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("X-Kept", "yes").build();
+        Response r = client(courier.transport()).send(post).get(10, SECONDS);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("done");
+        server.takeRequest();
+        RecordedRequest next = server.takeRequest();
+        assertThat(next.method()).isEqualTo("GET");
+        assertThat(next.bodySize()).isZero();
+        assertThat(next.header("Content-Type")).isNull();
+        assertThat(next.header("Content-Length")).isNull();
+        assertThat(next.header("X-Kept")).isEqualTo("yes");
+    }
+
+    @Test
+    void headStaysHead() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(ServerResponse.status(302).header("Location", "/there"));
+        server.enqueue(ServerResponse.ok("ignored"));
+        Response r = client(courier.transport()).head(server.uri("/here").toString()).get(10, SECONDS);
+        r.close();
+        server.takeRequest();
+        assertThat(server.takeRequest().method()).isEqualTo("HEAD");
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {307, 308})
+    void keepsMethodAndReplayableBody(int status) throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(status, "/again"));
+        server.enqueue(ServerResponse.status(200).echoBody());
+        Request put = Request.newBuilder(server.uri("/put")).method("PUT", RequestBody.of("payload", StandardCharsets.UTF_8))
+                .header("Content-Type", "text/plain").build();
+        Response r = client(courier.transport()).send(put).get(10, SECONDS);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("payload");
+        server.takeRequest();
+        RecordedRequest again = server.takeRequest();
+        assertThat(again.method()).isEqualTo("PUT");
+        assertThat(again.header("Content-Type")).isEqualTo("text/plain");
+    }
+
+    @Test
+    void aNonReplayableBodyReturnsThe307AsItIs() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(307, "/again"));
+        Flow.Publisher<ByteBuffer> once = RequestBody.of("data".getBytes(StandardCharsets.US_ASCII)).publisher();
+        Request post = Request.newBuilder(server.uri("/once")).post(RequestBody.ofPublisher(once, 4)).build();
+        Response r = client(courier.transport()).send(post).get(10, SECONDS);
+        assertThat(r.status()).isEqualTo(307);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("moved");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aRedirectWithoutLocationIsReturned() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(ServerResponse.status(302).body("nowhere"));
+        Response r = client(courier.transport()).get(server.uri("/x").toString()).get(10, SECONDS);
+        assertThat(r.status()).isEqualTo(302);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("nowhere");
+    }
+
+    @Test
+    void aBadLocationFailsQuotingIt() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "http://[::1:bad"));
+        ExecutionException e = catchThrowableOfType(() -> client(courier.transport()).get(server.uri("/x").toString())
+                .get(10, SECONDS), ExecutionException.class);
+        assertThat(e.getCause()).isInstanceOf(RequestException.class);
+        RequestException re = (RequestException) e.getCause();
+        assertThat(re.phase()).isEqualTo(RequestException.Phase.CLIENT);
+        assertThat(re.getMessage()).contains("failed to parse Location header \"http://[::1:bad\"");
+    }
+
+    @Test
+    void stopsAfterTenRequestsByDefault() throws Exception {
+        TestServer server = courier.server();
+        server.dispatcher(req -> redirect(302, "/loop"));
+        ExecutionException e = catchThrowableOfType(() -> client(courier.transport()).get(server.uri("/loop").toString())
+                .get(10, SECONDS), ExecutionException.class);
+        assertThat(e.getCause()).isInstanceOf(RequestException.class).hasMessageContaining("stopped after 10 redirects");
+        assertThat(server.requestCount()).isEqualTo(10);
+    }
+
+    @Test
+    void policyNoneReturnsTheRedirectWithItsBodyOpen() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "/elsewhere"));
+        Client c = Client.newBuilder().transport(courier.transport()).redirectPolicy(RedirectPolicy.none()).build();
+        Response r = c.get(server.uri("/x").toString()).get(10, SECONDS);
+        assertThat(r.status()).isEqualTo(302);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("moved");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aCustomPolicySeesTheChainAndCanFail() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "/two"));
+        server.enqueue(redirect(302, "/three"));
+        IllegalStateException refusal = new IllegalStateException("no third hop");
+        List<List<String>> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RedirectPolicy policy = (next, via) -> {
+            seen.add(via.stream().map(q -> q.uri().getPath()).toList());
+            return via.size() >= 2 ? RedirectPolicy.Decision.fail(refusal) : RedirectPolicy.Decision.follow();
+        };
+        Client c = Client.newBuilder().transport(courier.transport()).redirectPolicy(policy).build();
+        ExecutionException e = catchThrowableOfType(() -> c.get(server.uri("/one").toString()).get(10, SECONDS),
+                ExecutionException.class);
+        assertThat(e.getCause()).isInstanceOf(RequestException.class).hasCause(refusal);
+        assertThat(seen).containsExactly(List.of("/one"), List.of("/one", "/two"));
+    }
+
+    @Test
+    void credentialsStayOnTheirHostAndAreNeverRestored() throws Exception {
+        TestServer server = courier.server();
+        String other = "http://localhost:" + server.port();
+        server.enqueue(redirect(302, "/same"));                       // 127.0.0.1 -> 127.0.0.1: kept
+        server.enqueue(redirect(302, other + "/other"));              // -> localhost: dropped
+        server.enqueue(redirect(302, server.uri("/back").toString())); // -> 127.0.0.1 again: still dropped
+        server.enqueue(ServerResponse.ok("end"));
+        Request r = Request.newBuilder(server.uri("/start")).header("Authorization", "Bearer t0ken")
+                .header("Cookie", "k=v").header("Proxy-Authorization", "Basic eA==").header("X-Other", "1").build();
+        client(courier.transport()).send(r).get(10, SECONDS).body().discard().get(10, SECONDS);
+        RecordedRequest start = server.takeRequest();
+        RecordedRequest same = server.takeRequest();
+        RecordedRequest otherHost = server.takeRequest();
+        RecordedRequest back = server.takeRequest();
+        assertThat(start.header("Authorization")).isEqualTo("Bearer t0ken");
+        assertThat(same.header("Authorization")).isEqualTo("Bearer t0ken");
+        assertThat(same.header("Cookie")).isEqualTo("k=v");
+        for (RecordedRequest dropped : List.of(otherHost, back)) {
+            assertThat(dropped.header("Authorization")).isNull();
+            assertThat(dropped.header("Cookie")).isNull();
+            assertThat(dropped.header("Proxy-Authorization")).isNull();
+            assertThat(dropped.header("X-Other")).isEqualTo("1");
+        }
+    }
+
+    @Test
+    void credentialsFollowToSubdomainsOnly() throws Exception {
+        TestServer server = courier.server();
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 example.test sub.example.test\n");
+        Transport t = courier.transport(b -> b.hostsFile(hosts));
+        String parent = "http://example.test:" + server.port();
+        String sub = "http://sub.example.test:" + server.port();
+        server.enqueue(redirect(302, sub + "/down"));
+        server.enqueue(ServerResponse.ok("ok"));
+        server.enqueue(redirect(302, parent + "/up"));
+        server.enqueue(ServerResponse.ok("ok"));
+        Client c = client(t);
+        c.send(Request.newBuilder(parent + "/a").header("Authorization", "A").build()).get(10, SECONDS).body().discard().get(10, SECONDS);
+        c.send(Request.newBuilder(sub + "/b").header("Authorization", "B").build()).get(10, SECONDS).body().discard().get(10, SECONDS);
+        server.takeRequest();
+        assertThat(server.takeRequest().header("Authorization")).as("parent to subdomain").isEqualTo("A");
+        server.takeRequest();
+        assertThat(server.takeRequest().header("Authorization")).as("subdomain to parent").isNull();
+    }
+
+    @Test
+    void aCustomHostSurvivesOnlyRelativeRedirects() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "/relative"));
+        server.enqueue(redirect(302, server.uri("/absolute").toString()));
+        server.enqueue(ServerResponse.ok("ok"));
+        Request r = Request.newBuilder(server.uri("/start")).header("Host", "virtual.example").build();
+        client(courier.transport()).send(r).get(10, SECONDS).body().discard().get(10, SECONDS);
+        assertThat(server.takeRequest().header("Host")).isEqualTo("virtual.example");
+        assertThat(server.takeRequest().header("Host")).isEqualTo("virtual.example");
+        assertThat(server.takeRequest().header("Host")).isEqualTo("127.0.0.1:" + server.port());
+    }
+
+    @Test
+    void refererNamesThePreviousUrlWithoutCredentialsOrFragment() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "/next"));
+        server.enqueue(ServerResponse.ok("ok"));
+        String start = "http://alice:s3cret@127.0.0.1:" + server.port() + "/start?q=1#frag";
+        client(courier.transport()).get(start).get(10, SECONDS).body().discard().get(10, SECONDS);
+        RecordedRequest first = server.takeRequest();
+        assertThat(first.header("Referer")).isNull();
+        assertThat(first.header("Authorization")).isEqualTo("Basic " + java.util.Base64.getEncoder()
+                .encodeToString("alice:s3cret".getBytes(StandardCharsets.UTF_8)));
+        RecordedRequest next = server.takeRequest();
+        assertThat(next.header("Referer")).isEqualTo("http://127.0.0.1:" + server.port() + "/start?q=1");
+        // A relative Location keeps the base URL's user info (RFC 3986 section 5.2.2, as Go resolves it).
+        assertThat(next.header("Authorization")).isEqualTo(first.header("Authorization"));
+    }
+
+    @Test
+    void theUserInfoPasswordNeverAppearsInErrors() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(ServerResponse.status(200).noResponse());
+        Client c = Client.newBuilder().transport(courier.transport()).timeout(Duration.ofMillis(200)).build();
+        ExecutionException e = catchThrowableOfType(() -> c.get("http://bob:hunter2@127.0.0.1:" + server.port() + "/x")
+                .get(10, SECONDS), ExecutionException.class);
+        assertThat(e.getCause()).isInstanceOf(RequestException.class);
+        assertThat(((RequestException) e.getCause()).isTimeout()).isTrue();
+        assertThat(e.getCause().getMessage()).doesNotContain("hunter2").contains("bob:***@");
+        assertThat(e.getCause().toString()).doesNotContain("hunter2");
+    }
+
+    @Test
+    void theClientTimeoutSpansTheWholeChain() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "/b").delayHeaders(Duration.ofMillis(150)));
+        server.enqueue(redirect(302, "/c").delayHeaders(Duration.ofMillis(150)));
+        server.enqueue(ServerResponse.ok("late").delayHeaders(Duration.ofMillis(150)));
+        // Each hop alone fits in 300 ms; the chain does not.
+        Client c = Client.newBuilder().transport(courier.transport()).timeout(Duration.ofMillis(300)).build();
+        ExecutionException e = catchThrowableOfType(() -> c.get(server.uri("/a").toString()).get(10, SECONDS),
+                ExecutionException.class);
+        assertThat(e.getCause()).isInstanceOf(RequestException.class);
+        assertThat(((RequestException) e.getCause()).isTimeout()).isTrue();
+    }
+
+    @Test
+    void drainingAFlowSubscriberNeverSeesTheRedirectBody() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "/final"));
+        server.enqueue(ServerResponse.ok("final body"));
+        Response r = client(courier.transport()).get(server.uri("/start").toString()).get(10, SECONDS);
+        StringBuilder got = new StringBuilder();
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        r.body().subscribe(new Flow.Subscriber<ByteBuffer>() {
+            @Override public void onSubscribe(Flow.Subscription s) { s.request(Long.MAX_VALUE); }
+            @Override public void onNext(ByteBuffer item) { got.append(StandardCharsets.UTF_8.decode(item)); }
+            @Override public void onError(Throwable t) { done.completeExceptionally(t); }
+            @Override public void onComplete() { done.complete(null); }
+        });
+        done.get(10, SECONDS);
+        assertThat(got.toString()).isEqualTo("final body");
+    }
+}
