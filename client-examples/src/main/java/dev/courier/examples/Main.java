@@ -1,116 +1,152 @@
 package dev.courier.examples;
 
 import dev.courier.http.Client;
+import dev.courier.http.RedirectPolicy;
 import dev.courier.http.Request;
+import dev.courier.http.RequestBody;
 import dev.courier.http.RequestException;
 import dev.courier.http.Response;
+import dev.courier.http.Transport;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.WritableByteChannel;
-import java.util.concurrent.CompletableFuture;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.Base64;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
 
 /**
- * The {@code courier} command: {@code courier demo} runs the demo against an embedded server;
- * {@code courier [-v] URL} fetches a URL and writes the body to standard output.
+ * The {@code courier} command: a curl-like client ({@code courier [options] URL}) and
+ * {@code courier demo}, which runs the demo against an embedded server. Exit status: 0 on a response,
+ * 1 when the request failed, 2 on bad arguments or URL, 22 with {@code -f} on a status of 400 or more.
  */
 public final class Main {
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int USAGE = 2;
+    static final int HTTP_ERROR = 22;
+
     private Main() {
     }
 
     public static void main(String[] args) throws Exception {
-        System.exit(run(args, System.out, System.err));
+        System.exit(run(args, System.out, System.err, System.console() != null));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+    static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) throws Exception {
         if (args.length == 1 && args[0].equals("demo")) {
             Demo.run(out);
-            return 0;
+            return OK;
         }
-        boolean verbose = false;
-        String url = null;
-        for (String a : args) {
-            if (a.equals("-v")) {
-                verbose = true;
-            } else if (a.startsWith("-")) {
-                err.println("courier: unknown option " + a);
-                return usage(err);
-            } else if (url == null) {
-                url = a;
-            } else {
-                err.println("courier: more than one URL: " + a);
-                return usage(err);
-            }
-        }
-        if (url == null) {
-            return usage(err);
-        }
+        Options o;
         Request request;
         try {
-            request = Request.newBuilder(URI.create(url)).build();
-        } catch (IllegalArgumentException e) {
+            o = Options.parse(args);
+            request = request(o);
+        } catch (Options.UsageException | IllegalArgumentException | IOException e) {
             err.println("courier: " + e.getMessage());
-            return 2;
+            err.println(Options.USAGE);
+            return USAGE;
         }
-        Client.Builder b = Client.newBuilder();
-        if (verbose) {
-            b.trace(new PrintingTrace(err));
+        Transport transport = Transport.newBuilder().disableCompression(!o.compressed()).build();
+        Client.Builder cb = Client.newBuilder().transport(transport)
+                .redirectPolicy(o.follow() ? RedirectPolicy.follow(o.maxRedirects() + 1) : RedirectPolicy.none());
+        if (o.verbose()) {
+            cb.trace(new PrintingTrace(err));
         }
-        try (Client client = b.build()) {
+        try (transport) {
+            Client client = cb.build();
+            if (o.verbose()) {
+                err.println("> " + request.method() + " " + request.redactedUri());
+                request.headers().forEach((n, v) -> err.println("> " + n + ": " + (n.equalsIgnoreCase("Authorization") ? "***" : v)));
+            }
             Response r = client.send(request).get();
-            if (verbose) {
+            if (o.verbose()) {
                 err.println("< " + r.protocol() + " " + r.status() + " " + r.reason());
                 r.headers().forEach((n, v) -> err.println("< " + n + ": " + v));
             }
-            WritableByteChannel sink = Channels.newChannel(out);
-            CompletableFuture<Void> done = new CompletableFuture<>();
-            r.body().subscribe(new Flow.Subscriber<ByteBuffer>() {
-                private Flow.Subscription s;
-
-                @Override
-                public void onSubscribe(Flow.Subscription s) {
-                    this.s = s;
-                    s.request(1);
-                }
-
-                @Override
-                public void onNext(ByteBuffer item) {
-                    try {
-                        while (item.hasRemaining()) {
-                            sink.write(item);
-                        }
-                        s.request(1);
-                    } catch (java.io.IOException e) {
-                        s.cancel();
-                        done.completeExceptionally(e);
-                    }
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                }
-
-                @Override
-                public void onComplete() {
-                    done.complete(null);
-                }
-            });
-            done.get();
-            out.flush();
-            return r.status() >= 400 ? 22 : 0;
+            if (o.failOnError() && r.status() >= 400) {
+                r.close();
+                err.println("courier: the server answered " + r.status() + " " + r.reason() + " for " + r.request().redactedUri());
+                return HTTP_ERROR;
+            }
+            copyBody(r, o, out, err, terminal);
+            return OK;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             err.println("courier: " + (cause instanceof RequestException ? cause.getMessage() : cause.toString()));
-            return 1;
+            return FAILED;
+        } catch (IOException e) {
+            err.println("courier: " + e.getMessage());
+            return FAILED;
         }
     }
 
-    private static int usage(PrintStream err) {
-        err.println("usage: courier demo | courier [-v] URL");
-        return 2;
+    static Request request(Options o) throws IOException {
+        URI uri;
+        try {
+            uri = new URI(o.url());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("bad URL \"" + redactText(o.url()) + "\": " + e.getReason());
+        }
+        Request.Builder b = Request.newBuilder(uri);
+        boolean hasContentType = false;
+        for (String[] h : o.headers()) {
+            b.header(h[0], h[1]);
+            hasContentType |= h[0].equalsIgnoreCase("Content-Type");
+        }
+        RequestBody body = null;
+        if (o.data() != null) {
+            body = RequestBody.of(o.data(), StandardCharsets.UTF_8);
+        } else if (o.dataFile() != null) {
+            if (!Files.isReadable(o.dataFile())) {
+                throw new IOException("cannot read --data-file " + o.dataFile());
+            }
+            body = RequestBody.ofFile(o.dataFile());
+        }
+        if (body != null) {
+            b.method(o.method() != null ? o.method() : "POST", body);
+            if (!hasContentType) {
+                b.header("Content-Type", "application/x-www-form-urlencoded");
+            }
+        } else if (o.method() != null) {
+            b.method(o.method());
+        }
+        if (o.user() != null) {
+            b.setHeader("Authorization", "Basic "
+                    + Base64.getEncoder().encodeToString(o.user().getBytes(StandardCharsets.UTF_8)));
+        }
+        return b.build();
+    }
+
+    private static String redactText(String url) {
+        try {
+            return Request.redact(new URI(url.replace(" ", "%20")));
+        } catch (URISyntaxException e) {
+            return url.replaceAll("//([^:/@]*):[^@/]*@", "//$1:***@");
+        }
+    }
+
+    /** Copies the body on this thread (never on an event loop), to the file or standard output. */
+    private static void copyBody(Response r, Options o, PrintStream out, PrintStream err, boolean terminal) throws IOException {
+        ProgressBar progress = o.output() != null && terminal ? new ProgressBar(err, r.body().contentLength()) : null;
+        try (InputStream in = r.body().inputStream();
+             OutputStream sink = o.output() != null ? Files.newOutputStream(o.output()) : out) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                sink.write(buffer, 0, n);
+                if (progress != null) {
+                    progress.advance(n);
+                }
+            }
+            sink.flush();
+        }
+        if (progress != null) {
+            progress.finish();
+        }
     }
 }
