@@ -35,7 +35,7 @@ public final class BenchServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final Channel channel;
 
-    private BenchServer(int bodySize) throws InterruptedException {
+    private BenchServer(int bodySize, int port) throws InterruptedException {
         byte[] body = new byte[bodySize];
         Arrays.fill(body, (byte) 'x');
         ByteBuf content = Unpooled.unreleasableBuffer(Unpooled.directBuffer(bodySize).writeBytes(body));
@@ -51,11 +51,20 @@ public final class BenchServer implements AutoCloseable {
                                 new HttpObjectAggregator(1 << 20), new Responder(content));
                     }
                 })
-                .bind(new InetSocketAddress("127.0.0.1", 0)).sync().channel();
+                .bind(new InetSocketAddress("127.0.0.1", port)).sync().channel();
     }
 
     public static BenchServer start(int bodySize) throws InterruptedException {
-        return new BenchServer(bodySize);
+        return new BenchServer(bodySize, 0);
+    }
+
+    /** Runs the server alone, so that a benchmark's {@code -prof gc} counts the client's allocations only. */
+    public static void main(String[] args) throws InterruptedException {
+        int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
+        int size = args.length > 1 ? Integer.parseInt(args[1]) : 1024;
+        BenchServer server = new BenchServer(size, port);
+        System.out.println("BenchServer listening on 127.0.0.1:" + server.port() + ", body " + size + " bytes");
+        server.channel.closeFuture().sync();
     }
 
     public int port() {

@@ -55,10 +55,16 @@ public class KeepAliveGetBenchmark {
     private HttpRequest jdkRequest;
     private final LinkedBlockingQueue<Object> completions = new LinkedBlockingQueue<>();
 
+    /**
+     * With {@code -Dbench.port=N} the benchmark uses a server already running there (start one with
+     * {@code java -cp benchmarks/target/benchmarks.jar dev.courier.bench.BenchServer N}), so that
+     * {@code -prof gc} counts the client's allocations alone.
+     */
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        server = BenchServer.start(1024);
-        URI uri = URI.create("http://127.0.0.1:" + server.port() + "/1k");
+        int external = Integer.getInteger("bench.port", 0);
+        server = external == 0 ? BenchServer.start(1024) : null;
+        URI uri = URI.create("http://127.0.0.1:" + (external == 0 ? server.port() : external) + "/1k");
         switch (client) {
             case "courier":
                 courier = Transport.newBuilder().maxIdleConnsPerHost(Math.max(64, concurrency)).build();
@@ -110,6 +116,8 @@ public class KeepAliveGetBenchmark {
         if (jdk != null && jdk instanceof AutoCloseable) {
             ((AutoCloseable) jdk).close();
         }
-        server.close();
+        if (server != null) {
+            server.close();
+        }
     }
 }

@@ -22,6 +22,8 @@ public final class Request {
     private final RequestBody body;
     private final Duration timeout;
     private final ClientTrace trace;
+    /** host[:port] for the Host header, computed once (racy single-check: a String is safely published). */
+    private String authority;
 
     private Request(Builder b) {
         this.method = b.method;
@@ -91,7 +93,15 @@ public final class Request {
     /** The authority to send in the Host header: the caller's Host header if set, else host[:port] from the URI. */
     public String hostHeader() {
         String h = headers.first("Host");
-        return h != null ? h : authority(uri);
+        if (h != null) {
+            return h;
+        }
+        String a = authority;
+        if (a == null) {
+            a = authority(uri);
+            authority = a;
+        }
+        return a;
     }
 
     /** The port the request goes to: the URI's, or 80/443 by scheme. */

@@ -7,12 +7,12 @@ import org.slf4j.LoggerFactory;
 /**
  * Reports user callbacks that hold an event loop too long (DESIGN "Threads"): a future continuation or
  * a body subscriber running on the loop blocks every connection that loop serves. The threshold is
- * {@code -Dcourier.slowCallbackMillis} (default 100; 0 disables).
+ * {@code -Dcourier.slowCallbackMillis} (default 250, above ordinary JIT and GC pauses; 0 disables).
  */
 public final class SlowCallbacks {
     private static final Logger log = LoggerFactory.getLogger(SlowCallbacks.class);
     private static final long THRESHOLD_NANOS =
-            TimeUnit.MILLISECONDS.toNanos(Long.getLong("courier.slowCallbackMillis", 100));
+            TimeUnit.MILLISECONDS.toNanos(Long.getLong("courier.slowCallbackMillis", 250));
 
     private SlowCallbacks() {
     }

@@ -5,7 +5,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.compression.Decompressor;
-import java.util.ArrayDeque;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 
@@ -27,8 +26,12 @@ public final class BodyStream {
     private final long contentLength;
     private final Decompressor decompressor;
     private final long maxDecodedBytes;
-    private final ArrayDeque<ByteBuf> queue = new ArrayDeque<>(4);
-    private final CompletableFuture<Headers> trailers = new CompletableFuture<>();
+    private final PieceQueue queue = new PieceQueue();
+    /** Created when someone asks for the trailers; most never do. Guarded by this. */
+    private CompletableFuture<Headers> trailers;
+    /** How the body ended, once it has; guarded by this. */
+    private boolean settled;
+    private Throwable settledError;
     private final Object description;
 
     // event-loop confined
@@ -83,7 +86,14 @@ public final class BodyStream {
         return String.valueOf(description);
     }
 
-    public CompletableFuture<Headers> trailers() {
+    /** Completes with the trailer fields when the body ends, or fails as the body did. */
+    public synchronized CompletableFuture<Headers> trailers() {
+        if (trailers == null) {
+            trailers = new CompletableFuture<>();
+            if (settled) {
+                settle(trailers, trailerFields, settledError);
+            }
+        }
         return trailers;
     }
 
@@ -95,7 +105,7 @@ public final class BodyStream {
             data.release();
             return;
         }
-        queue.addLast(data);
+        queue.add(data);
         drain();
     }
 
@@ -134,7 +144,11 @@ public final class BodyStream {
 
     void subscribe(BodySink newSink) {
         claimed = true;
-        onLoop(() -> attach(newSink));
+        if (loop.inEventLoop()) {
+            attach(newSink); // the common case, a callback of the response future: no task, no lambda
+        } else {
+            onLoop(() -> attach(newSink));
+        }
     }
 
     /** Adds demand; {@code n} must be positive (checked by the sinks). */
@@ -264,16 +278,28 @@ public final class BodyStream {
             }
         }
         // Last, so that whoever waits on the trailers knows the consumer has had its final signal.
+        CompletableFuture<Headers> waiting;
+        synchronized (this) {
+            settled = true;
+            settledError = error;
+            waiting = trailers;
+        }
+        if (waiting != null) {
+            settle(waiting, trailerFields, error);
+        }
+    }
+
+    private static void settle(CompletableFuture<Headers> f, Headers fields, Throwable error) {
         if (error == null) {
-            trailers.complete(trailerFields);
+            f.complete(fields);
         } else {
-            trailers.completeExceptionally(error);
+            f.completeExceptionally(error);
         }
     }
 
     private void releaseBuffers() {
         ByteBuf b;
-        while ((b = queue.pollFirst()) != null) {
+        while ((b = queue.poll()) != null) {
             b.release();
         }
         if (decompressor != null) {
@@ -293,7 +319,7 @@ public final class BodyStream {
         draining = true;
         try {
             while (!terminated && demand > 0) {
-                ByteBuf next = decompressor == null ? queue.pollFirst() : nextDecoded();
+                ByteBuf next = decompressor == null ? queue.poll() : nextDecoded();
                 if (next == null) {
                     break;
                 }
@@ -343,7 +369,7 @@ public final class BodyStream {
                     return out;
                 }
                 case NEED_INPUT: {
-                    ByteBuf in = queue.pollFirst();
+                    ByteBuf in = queue.poll();
                     if (in != null) {
                         decompressor.addInput(in);
                         continue;
@@ -359,7 +385,7 @@ public final class BodyStream {
                 default: {
                     // Bytes after the end of the compressed stream are ignored, as Go's gzip reader does.
                     ByteBuf in;
-                    while ((in = queue.pollFirst()) != null) {
+                    while ((in = queue.poll()) != null) {
                         in.release();
                     }
                     inputEnded = ended;

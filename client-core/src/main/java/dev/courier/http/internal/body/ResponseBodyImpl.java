@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * The user-facing body: a thin shell over a {@link BodyStream}. Only the user holds this object, so
  * when it becomes unreachable while its stream was never claimed, the response was dropped unread:
  * a {@link Cleaner} then cancels the stream, which closes the connection, and logs a warning.
+ * (Claimed means subscribed, read, closed or finished.)
  */
 public final class ResponseBodyImpl extends ResponseBody {
     private static final Logger log = LoggerFactory.getLogger(ResponseBodyImpl.class);
@@ -31,7 +32,17 @@ public final class ResponseBodyImpl extends ResponseBody {
     public ResponseBodyImpl(BodyStream stream, Charset charset) {
         this.stream = stream;
         this.charset = charset;
-        CLEANER.register(this, new LeakCheck(stream));
+    }
+
+    /**
+     * Watches for this body being dropped unread, unless it was claimed already. The Transport calls it
+     * right after handing the response over: most callers claim the body in that very callback, and
+     * then no watch (a phantom reference and a Cleaner registration) is needed at all.
+     */
+    public void watchIfUnclaimed() {
+        if (stream.isUnclaimed()) {
+            CLEANER.register(this, new LeakCheck(stream));
+        }
     }
 
     @Override

@@ -48,7 +48,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: created on the caller's thread; after a connection is acquired every step runs on that
  * connection's event loop. Cancellation and timeouts may come from any thread and hop to the loop.
  */
-public final class Http1Exchange extends PoolRequest implements ExchangeFuture.Abortable, BodySource {
+public final class Http1Exchange extends PoolRequest implements ExchangeFuture.Abortable, BodySource, Runnable {
     /** Go's {@code max1xxResponses}: a server sending more interim responses than this is broken. */
     static final int MAX_INFORMATIONAL = 5;
     /** A body remainder at most this large is drained on close to keep the connection (Go slurps 2 KiB). */
@@ -68,6 +68,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private volatile ScheduledFuture<?> deadlineTimer;
 
     private volatile EventLoop loop;
+    // handed from onAcquired's thread to the loop through execute(), which orders the writes before run()
+    private PooledConnection pendingConn;
+    private boolean pendingReused;
+    private long pendingIdleNanos;
     private volatile boolean aborted;
 
     // event-loop confined once a connection is acquired
@@ -138,8 +142,20 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         if (l.inEventLoop()) {
             begin(connection, reused, idleNanos);
         } else {
-            l.execute(() -> begin(connection, reused, idleNanos));
+            // The exchange itself is the task that hops onto the loop: no lambda per request.
+            pendingConn = connection;
+            pendingReused = reused;
+            pendingIdleNanos = idleNanos;
+            l.execute(this);
         }
+    }
+
+    /** Runs {@link #begin} on the loop with the connection {@link #onAcquired} parked here. */
+    @Override
+    public void run() {
+        PooledConnection c = pendingConn;
+        pendingConn = null;
+        begin(c, pendingReused, pendingIdleNanos);
     }
 
     @Override
@@ -562,6 +578,9 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         future = null;
         boolean delivered = f != null && f.complete(response);
         SlowCallbacks.check(start, "completing the response future", request);
+        if (delivered) {
+            ((ResponseBodyImpl) response.body()).watchIfUnclaimed();
+        }
         if (!delivered) {
             // Cancelled or timed out a moment ago: nobody will read this body.
             body.close();
