@@ -4,19 +4,15 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.CourierExtension;
+import dev.courier.http.testing.RecordingSubscriber;
 import dev.courier.http.testing.ServerResponse;
 import dev.courier.http.testing.TestServer;
 import java.nio.ByteBuffer;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -54,7 +50,7 @@ class BackpressureTest {
 
         Response response = t.roundTrip(Request.newBuilder(server.uri("/huge")).build()).get(10, SECONDS);
         assertThat(response.body().contentLength()).isEqualTo(HUGE);
-        QueueSubscriber sub = new QueueSubscriber();
+        RecordingSubscriber sub = new RecordingSubscriber();
         response.body().subscribe(sub);
         sub.awaitSubscription().request(1);
         assertThat(sub.items.poll(10, SECONDS)).as("the one requested buffer").isNotNull();
@@ -72,8 +68,7 @@ class BackpressureTest {
             response.close();
         }
 
-        awaitTrue(() -> t.stats().total() == 0, "the client closes the connection: stats " + t.stats());
-        awaitTrue(() -> server.openConnections() == 0, "the server sees the connection closed");
+        Await.connectionsClosed(t, server);
         assertThat(server.bodyBytesWritten()).as("the download was abandoned far from its end").isLessThan(STALL_BOUND);
         assertThat(sub.completed.getCount()).as("an abandoned body must not look complete").isEqualTo(1);
         if (how == HowToStop.SUBSCRIPTION_CANCEL) {
@@ -89,7 +84,7 @@ class BackpressureTest {
         server.enqueue(ServerResponse.ok("after"));
 
         Response response = t.roundTrip(Request.newBuilder(server.uri("/slow")).build()).get(10, SECONDS);
-        QueueSubscriber sub = new QueueSubscriber();
+        RecordingSubscriber sub = new RecordingSubscriber();
         response.body().subscribe(sub);
         Flow.Subscription subscription = sub.awaitSubscription();
 
@@ -126,8 +121,7 @@ class BackpressureTest {
         assertThat(sub.maxOutstanding.get()).as("buffers delivered beyond demand").isLessThanOrEqualTo(1);
         assertThat(server.bodyBytesWritten()).isEqualTo(SLOW_BODY);
 
-        awaitTrue(() -> t.stats().idle() == 1 && t.stats().active() == 0,
-                "the connection goes back to the pool after the body completes: stats " + t.stats());
+        Await.idleConnections(t, 1);
         assertThat(t.stats().total()).isEqualTo(1);
 
         Response next = t.roundTrip(Request.newBuilder(server.uri("/after")).build()).get(10, SECONDS);
@@ -153,52 +147,5 @@ class BackpressureTest {
             }
         }
         throw new AssertionError("the server kept writing for 20 s though the client asked for one buffer: " + last);
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            LockSupport.parkNanos(MILLISECONDS.toNanos(5));
-        }
-    }
-
-    /** Hands every buffer to a queue and records demand, errors and completion; requests nothing by itself. */
-    private static final class QueueSubscriber implements Flow.Subscriber<ByteBuffer> {
-        final BlockingQueue<ByteBuffer> items = new LinkedBlockingQueue<>();
-        final BlockingQueue<Throwable> errors = new LinkedBlockingQueue<>();
-        final CountDownLatch completed = new CountDownLatch(1);
-        final AtomicInteger maxOutstanding = new AtomicInteger();
-        private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-        private final CountDownLatch subscribed = new CountDownLatch(1);
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription.set(s);
-            subscribed.countDown();
-        }
-
-        @Override
-        public void onNext(ByteBuffer item) {
-            items.add(item);
-            maxOutstanding.accumulateAndGet(items.size(), Math::max);
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            errors.add(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            completed.countDown();
-        }
-
-        Flow.Subscription awaitSubscription() throws InterruptedException {
-            assertThat(subscribed.await(10, SECONDS)).as("onSubscribe").isTrue();
-            return subscription.get();
-        }
     }
 }

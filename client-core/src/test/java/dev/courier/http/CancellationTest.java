@@ -1,12 +1,15 @@
 package dev.courier.http;
 
+import static dev.courier.http.testing.Exchanges.failure;
 import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.CourierExtension;
 import dev.courier.http.testing.RecordedRequest;
+import dev.courier.http.testing.RecordingSubscriber;
 import dev.courier.http.testing.ServerResponse;
 import dev.courier.http.testing.TestServer;
 import java.io.IOException;
@@ -22,18 +25,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -67,16 +64,15 @@ class CancellationTest {
         // The first response holds the only connection until its 1 MiB body is read.
         Response first = t.roundTrip(get(server, "/first")).get(10, SECONDS);
         CompletableFuture<Response> queued = t.roundTrip(get(server, "/queued"));
-        awaitTrue(() -> t.stats().pending() == 1, () -> "the second request waits: " + t.stats());
+        Await.until(() -> "the second request waits: " + t.stats(), () -> t.stats().pending() == 1);
 
         assertThat(queued.cancel(true)).isTrue();
         assertThat(queued.isCancelled()).isTrue();
         assertThatThrownBy(() -> queued.get(1, SECONDS)).isInstanceOf(CancellationException.class);
-        awaitTrue(() -> t.stats().pending() == 0, () -> "the cancelled request left the queue: " + t.stats());
+        Await.until(() -> "the cancelled request left the queue: " + t.stats(), () -> t.stats().pending() == 0);
 
         assertThat(first.body().bytes().get(10, SECONDS)).hasSize(1 << 20);
-        awaitTrue(() -> t.stats().idle() == 1 && t.stats().active() == 0,
-                () -> "the first connection is back in the pool: " + t.stats());
+        Await.idleConnections(t, 1);
         assertThat(t.stats().total()).isEqualTo(1);
         assertThat(server.requestCount()).as("the cancelled request never reached the server").isEqualTo(1);
     }
@@ -90,13 +86,13 @@ class CancellationTest {
                 Transport t = courier.transport();
                 URI uri = URI.create("http://127.0.0.1:" + listener.getLocalPort() + "/dialing");
                 CompletableFuture<Response> f = t.roundTrip(Request.newBuilder(uri).build());
-                awaitTrue(() -> t.stats().pending() == 1 && t.stats().total() == 1,
-                        () -> "one dial in progress for the waiting request: " + t.stats());
+                Await.until(() -> "one dial in progress for the waiting request: " + t.stats(),
+                        () -> t.stats().pending() == 1 && t.stats().total() == 1);
                 assertThat(f.isDone()).as("still dialing").isFalse();
 
                 assertThat(f.cancel(true)).isTrue();
                 assertThat(f.isCancelled()).isTrue();
-                awaitTrue(() -> t.stats().pending() == 0, () -> "the request stopped waiting: " + t.stats());
+                Await.until(() -> "the request stopped waiting: " + t.stats(), () -> t.stats().pending() == 0);
 
                 // Let the dial through: it completes into the pool, unused, instead of sending the request.
                 List<Socket> accepted = new ArrayList<>();
@@ -107,8 +103,7 @@ class CancellationTest {
                     listener.setSoTimeout(10_000);
                     Socket courierSide = listener.accept();
                     accepted.add(courierSide);
-                    awaitTrue(() -> t.stats().idle() == 1 && t.stats().active() == 0,
-                            () -> "the late connection is pooled as idle: " + t.stats());
+                    Await.idleConnections(t, 1);
                     courierSide.setSoTimeout(300);
                     InputStream in = courierSide.getInputStream();
                     assertThatThrownBy(in::read).as("no request bytes on the late connection")
@@ -135,8 +130,8 @@ class CancellationTest {
         assertThat(f.isCancelled()).isTrue();
         assertThatThrownBy(() -> f.get(1, SECONDS)).isInstanceOf(CancellationException.class);
 
-        awaitTrue(() -> t.stats().active() == 0 && t.stats().pending() == 0,
-                () -> "nothing leased or waiting after the cancel: " + t.stats());
+        Await.until(() -> "nothing leased or waiting after the cancel: " + t.stats(),
+                () -> t.stats().active() == 0 && t.stats().pending() == 0);
         // Whatever phase the cancel caught, the transport still works and serves the next request.
         Response next = t.roundTrip(get(server, "/next")).get(10, SECONDS);
         assertThat(next.body().text().get(10, SECONDS)).isEqualTo("ok");
@@ -152,14 +147,13 @@ class CancellationTest {
 
         CompletableFuture<Response> f = t.roundTrip(request);
         assertThat(body.firstSent.await(10, SECONDS)).as("the body publisher was asked for data").isTrue();
-        awaitTrue(() -> server.requestCount() == 1, () -> "the server received the request head");
+        Await.until("the server received the request head", () -> server.requestCount() == 1);
         assertThat(server.openConnections()).isEqualTo(1);
 
         assertThat(f.cancel(true)).isTrue();
         assertThat(f.isCancelled()).isTrue();
         assertThat(body.cancelled.await(10, SECONDS)).as("the body's subscription was cancelled").isTrue();
-        awaitTrue(() -> server.openConnections() == 0, () -> "the server sees the connection closed");
-        awaitTrue(() -> t.stats().total() == 0, () -> "the client closed the connection: " + t.stats());
+        Await.connectionsClosed(t, server);
     }
 
     enum Unanswered {
@@ -186,8 +180,7 @@ class CancellationTest {
 
         assertThat(f.cancel(true)).isTrue();
         assertThat(f.isCancelled()).isTrue();
-        awaitTrue(() -> server.openConnections() == 0, () -> "the server sees the connection closed");
-        awaitTrue(() -> t.stats().total() == 0, () -> "the client closed the connection: " + t.stats());
+        Await.connectionsClosed(t, server);
     }
 
     @Test
@@ -198,14 +191,13 @@ class CancellationTest {
 
         CompletableFuture<Response> f = t.roundTrip(get(server, "/body"));
         Response response = f.get(10, SECONDS);
-        RecordingSubscriber sub = new RecordingSubscriber(0);
+        RecordingSubscriber sub = new RecordingSubscriber();
         response.body().subscribe(sub);
         sub.awaitSubscription().request(1);
         assertThat(sub.items.poll(10, SECONDS)).as("the first buffer").isNotNull();
 
         f.cancel(true);
-        awaitTrue(() -> t.stats().total() == 0, () -> "the connection is closed: " + t.stats());
-        awaitTrue(() -> server.openConnections() == 0, () -> "the server sees the connection closed");
+        Await.connectionsClosed(t, server);
 
         sub.awaitSubscription().request(16);
         assertThat(sub.items.poll(300, MILLISECONDS)).as("no data after the cancel").isNull();
@@ -229,8 +221,7 @@ class CancellationTest {
         assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
         assertThat(e.isTimeout()).isTrue();
         assertThat(e.getMessage()).contains("responseHeaderTimeout");
-        awaitTrue(() -> server.openConnections() == 0, () -> "the server sees the connection closed");
-        awaitTrue(() -> t.stats().total() == 0, () -> "the client closed the connection: " + t.stats());
+        Await.connectionsClosed(t, server);
     }
 
     enum BodyReader {
@@ -259,8 +250,7 @@ class CancellationTest {
         Request request = Request.newBuilder(server.uri("/throttled")).timeout(SHORT).build();
         Response response = t.roundTrip(request).get(10, SECONDS);
         assertBodyTimesOut(reader.read.apply(response.body()));
-        awaitTrue(() -> server.openConnections() == 0, () -> "the server sees the connection closed");
-        awaitTrue(() -> t.stats().total() == 0, () -> "the client closed the connection: " + t.stats());
+        Await.connectionsClosed(t, server);
     }
 
     @Test
@@ -273,8 +263,7 @@ class CancellationTest {
             Response response = client.send(get(server, "/throttled")).get(10, SECONDS);
             assertBodyTimesOut(response.body().bytes().thenApply(b -> (long) b.length));
         }
-        awaitTrue(() -> server.openConnections() == 0, () -> "the server sees the connection closed");
-        awaitTrue(() -> t.stats().total() == 0, () -> "the client closed the connection: " + t.stats());
+        Await.connectionsClosed(t, server);
     }
 
     @Test
@@ -289,8 +278,7 @@ class CancellationTest {
             assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
             assertThat(e.getMessage()).contains("timeout");
         }
-        awaitTrue(() -> server.openConnections() == 0, () -> "the server sees the connection closed");
-        awaitTrue(() -> t.stats().total() == 0, () -> "the client closed the connection: " + t.stats());
+        Await.connectionsClosed(t, server);
     }
 
     // ---- Response.close() before reading ----
@@ -305,8 +293,7 @@ class CancellationTest {
 
         Response first = t.roundTrip(get(server, "/small")).get(10, SECONDS);
         first.close();
-        awaitTrue(() -> t.stats().idle() == 1 && t.stats().active() == 0,
-                () -> "the drained connection is back in the pool: " + t.stats());
+        Await.idleConnections(t, 1);
 
         Response next = t.roundTrip(get(server, "/next")).get(10, SECONDS);
         assertThat(next.body().text().get(10, SECONDS)).isEqualTo("next");
@@ -325,8 +312,7 @@ class CancellationTest {
 
         Response first = t.roundTrip(get(server, "/large")).get(10, SECONDS);
         first.close();
-        awaitTrue(() -> t.stats().total() == 0, () -> "the connection is closed: " + t.stats());
-        awaitTrue(() -> server.openConnections() == 0, () -> "the server sees the connection closed");
+        Await.connectionsClosed(t, server);
 
         Response next = t.roundTrip(get(server, "/next")).get(10, SECONDS);
         assertThat(next.body().text().get(10, SECONDS)).isEqualTo("next");
@@ -344,7 +330,7 @@ class CancellationTest {
         CompletableFuture<byte[]> bytes = response.body().bytes();
         response.close();
 
-        awaitTrue(() -> t.stats().total() == 0, () -> "the connection is closed: " + t.stats());
+        Await.noConnections(t);
         // Go's reader gets "read on closed response body"; a collector must not wait forever (invariant 5).
         assertThatThrownBy(() -> bytes.get(10, SECONDS)).as("bytes() ends once the body is closed under it")
                 .isInstanceOf(ExecutionException.class);
@@ -372,17 +358,6 @@ class CancellationTest {
                 });
     }
 
-    private static RequestException failure(CompletableFuture<Response> f) throws Exception {
-        try {
-            Response r = f.get(10, SECONDS);
-            r.close();
-            throw new AssertionError("expected a failure, got " + r);
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(RequestException.class);
-            return (RequestException) e.getCause();
-        }
-    }
-
     /** Connects plain sockets until the listener's accept queue is full (a connect then hangs). */
     private static List<Socket> fillAcceptQueue(ServerSocket listener) throws IOException {
         List<Socket> fillers = new ArrayList<>();
@@ -401,16 +376,6 @@ class CancellationTest {
             s.close();
         }
         throw new AssertionError("the accept queue of a listener with backlog 1 never filled");
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, Supplier<String> what) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 10 s: " + what.get());
-            }
-            LockSupport.parkNanos(MILLISECONDS.toNanos(5));
-        }
     }
 
     /** A request body that sends one buffer and then neither sends more nor completes. */
@@ -437,52 +402,6 @@ class CancellationTest {
                     cancelled.countDown();
                 }
             });
-        }
-    }
-
-    /** Records buffers and the end after requesting {@code initialDemand}; {@code result}: the byte count or the error. */
-    private static final class RecordingSubscriber implements Flow.Subscriber<ByteBuffer> {
-        final BlockingQueue<ByteBuffer> items = new LinkedBlockingQueue<>();
-        final CountDownLatch completed = new CountDownLatch(1);
-        final CompletableFuture<Long> result = new CompletableFuture<>();
-        private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
-        private final CountDownLatch subscribed = new CountDownLatch(1);
-        private final long initialDemand;
-        private long bytes;
-
-        RecordingSubscriber(long initialDemand) {
-            this.initialDemand = initialDemand;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            subscription.set(s);
-            subscribed.countDown();
-            if (initialDemand > 0) {
-                s.request(initialDemand);
-            }
-        }
-
-        @Override
-        public void onNext(ByteBuffer item) {
-            bytes += item.remaining();
-            items.add(item);
-        }
-
-        @Override
-        public void onError(Throwable throwable) {
-            result.completeExceptionally(throwable);
-        }
-
-        @Override
-        public void onComplete() {
-            completed.countDown();
-            result.complete(bytes);
-        }
-
-        Flow.Subscription awaitSubscription() throws InterruptedException {
-            assertThat(subscribed.await(10, SECONDS)).as("onSubscribe").isTrue();
-            return subscription.get();
         }
     }
 }

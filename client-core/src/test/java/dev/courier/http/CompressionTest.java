@@ -5,6 +5,7 @@ import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.CourierExtension;
 import dev.courier.http.testing.RecordedRequest;
 import dev.courier.http.testing.ServerResponse;
@@ -20,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
@@ -138,7 +138,7 @@ class CompressionTest {
         assertThat(failure.getCause()).isInstanceOf(IOException.class)
                 .hasMessageContaining("maxDecompressedBytes")
                 .hasMessageContaining(Long.toString(10L << 20));
-        awaitNoConnections(t);
+        Await.noConnections(t);
     }
 
     enum DecodingFault {
@@ -277,11 +277,4 @@ class CompressionTest {
         return sb.toString();
     }
 
-    private static void awaitNoConnections(Transport t) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(5);
-        while (t.stats().total() != 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000);
-        }
-        assertThat(t.stats().total()).as("open connections: %s", t.stats()).isZero();
-    }
 }

@@ -1,10 +1,12 @@
 package dev.courier.http;
 
+import static dev.courier.http.testing.Exchanges.failure;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.courier.http.TransportStats.RouteStats;
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.CourierExtension;
 import dev.courier.http.testing.RecordedRequest;
 import dev.courier.http.testing.ServerResponse;
@@ -18,11 +20,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -111,7 +110,7 @@ class ConnectionPoolTest {
         }
         RouteStats stats = t.stats().routes().get(route(server));
         assertThat(stats).isEqualTo(new RouteStats(2, 0, 0, 2));
-        await("server sees 2 open connections", () -> server.openConnections() == 2);
+        Await.serverConnections(server, 2);
     }
 
     @Test
@@ -129,7 +128,7 @@ class ConnectionPoolTest {
         TransportStats stats = t.stats();
         assertThat(stats.idle()).isEqualTo(2);
         assertThat(stats.routes()).containsKeys(route(s1), route(s3)).doesNotContainKey(route(s2));
-        await("s2's connection closed", () -> s2.openConnections() == 0);
+        Await.serverConnections(s2, 0);
         assertThat(s1.openConnections()).isEqualTo(1);
         assertThat(s3.openConnections()).isEqualTo(1);
     }
@@ -210,7 +209,7 @@ class ConnectionPoolTest {
         assertThat(t.pool().evictExpired(clock.get())).isEqualTo(1);
         assertThat(t.stats().idle()).isZero();
         assertThat(t.stats().total()).isZero();
-        await("server sees the connection closed", () -> server.openConnections() == 0);
+        Await.serverConnections(server, 0);
     }
 
     @Test
@@ -218,8 +217,8 @@ class ConnectionPoolTest {
         TestServer server = courier.server();
         Transport t = courier.transport(b -> b.idleConnTimeout(Duration.ofMillis(200)));
         text(t, server.uri("/"));
-        await("idle connection evicted", () -> t.stats().idle() == 0 && t.stats().total() == 0);
-        await("server sees the connection closed", () -> server.openConnections() == 0);
+        Await.noConnections(t); // the idle connection is evicted
+        Await.serverConnections(server, 0);
     }
 
     @Test
@@ -234,7 +233,7 @@ class ConnectionPoolTest {
         t.closeIdleConnections();
         assertThat(t.stats().idle()).isZero();
         assertThat(t.stats().total()).isZero();
-        await("server sees both connections closed", () -> server.openConnections() == 0);
+        Await.serverConnections(server, 0);
         assertThat(text(t, server.uri("/after"))).isEqualTo("ok");
         assertThat(server.connectionCount()).isEqualTo(3);
     }
@@ -252,7 +251,7 @@ class ConnectionPoolTest {
             assertThat(r.exchangeIndex()).isZero();
         }
         assertThat(t.stats().idle()).isZero();
-        await("both connections closed", () -> server.openConnections() == 0);
+        Await.serverConnections(server, 0);
     }
 
     @Test
@@ -274,7 +273,7 @@ class ConnectionPoolTest {
         RecordedRequest third = server.takeRequest();
         assertThat(third.connectionIndex()).as("not reused past the server's keep-alive timeout").isEqualTo(1);
         assertThat(third.exchangeIndex()).isZero();
-        await("expired connection closed", () -> server.openConnections() == 1);
+        Await.serverConnections(server, 1); // the expired one closed
     }
 
     @Test
@@ -293,7 +292,7 @@ class ConnectionPoolTest {
         RecordedRequest third = server.takeRequest();
         assertThat(third.connectionIndex()).isEqualTo(1);
         assertThat(third.exchangeIndex()).isZero();
-        await("expired connection closed", () -> server.openConnections() == 1);
+        Await.serverConnections(server, 1); // the expired one closed
     }
 
     @Test
@@ -304,7 +303,7 @@ class ConnectionPoolTest {
         assertThat(t.stats().idle()).isEqualTo(1);
 
         server.closeIdleConnections();
-        await("closed connection dropped from the pool", () -> t.stats().idle() == 0 && t.stats().total() == 0);
+        Await.noConnections(t); // the closed connection left the pool
         assertThat(text(t, server.uri("/2"))).isEqualTo("ok");
         server.takeRequest();
         RecordedRequest second = server.takeRequest();
@@ -350,7 +349,7 @@ class ConnectionPoolTest {
         assertThat(r2.connectionIndex()).isZero();
         assertThat(r2.exchangeIndex()).isEqualTo(1);
 
-        await("the dialed connection joins the pool", () -> t.stats().idle() == 2);
+        Await.until("the dialed connection joins the pool", () -> t.stats().idle() == 2);
         assertThat(t.stats().total()).isEqualTo(2);
         assertThat(server.connectionCount()).isEqualTo(2);
         assertThat(server.openConnections()).isEqualTo(2);
@@ -384,7 +383,7 @@ class ConnectionPoolTest {
 
         t.close();
         failure(inFlight);
-        await("server sees the connection closed", () -> server.openConnections() == 0);
+        Await.serverConnections(server, 0);
         RequestException late = failure(t.roundTrip(Request.newBuilder(server.uri("/late")).build()));
         assertThat(late.phase()).isEqualTo(RequestException.Phase.CLOSED);
     }
@@ -397,7 +396,7 @@ class ConnectionPoolTest {
         Response inFlight = send(t, server.uri("/in-flight"));
 
         t.close();
-        await("server sees the connection closed", () -> server.openConnections() == 0);
+        Await.serverConnections(server, 0);
         // Reading (or closing) the body afterwards must report the failure, not throw.
         Throwable thrown = catchThrowable(() -> inFlight.body().discard().get(10, SECONDS));
         assertThat(thrown).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RequestException.class);
@@ -468,20 +467,4 @@ class ConnectionPoolTest {
         return out;
     }
 
-    private static RequestException failure(CompletableFuture<?> f) {
-        Throwable thrown = catchThrowable(() -> f.get(10, SECONDS));
-        assertThat(thrown).isInstanceOf(ExecutionException.class);
-        assertThat(thrown.getCause()).isInstanceOf(RequestException.class);
-        return (RequestException) thrown.getCause();
-    }
-
-    private static void await(String what, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("timed out after 5 s waiting until " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-    }
 }

@@ -1,8 +1,8 @@
 package dev.courier.http;
 
+import static dev.courier.http.testing.Exchanges.failure;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.courier.http.testing.CourierExtension;
 import dev.courier.http.testing.RecordedRequest;
@@ -18,7 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,7 +71,7 @@ class DialTest {
         Transport t = courier.transport();
         CompletableFuture<Response> f = t.roundTrip(Request.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build());
 
-        RequestException e = failure(f, 10);
+        RequestException e = failure(f, Duration.ofSeconds(10));
         assertThat(e.phase()).isEqualTo(RequestException.Phase.CONNECT);
         assertThat(e.isTimeout()).isFalse();
         assertThat(e.connectionId()).isNull();
@@ -122,7 +121,7 @@ class DialTest {
         CompletableFuture<Response> f = t.roundTrip(
                 Request.newBuilder(URI.create("http://nonexistent.invalid/")).trace(events).build());
 
-        RequestException e = failure(f, 15);
+        RequestException e = failure(f, Duration.ofSeconds(15));
         System.out.println("resolving nonexistent.invalid failed after "
                 + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms: " + e.getMessage());
         assertThat(e.phase()).isEqualTo(RequestException.Phase.DNS);
@@ -139,13 +138,6 @@ class DialTest {
         int hash = line.indexOf('#');
         List<String> fields = Arrays.asList((hash < 0 ? line : line.substring(0, hash)).trim().split("\\s+"));
         return fields.size() >= 2 && fields.get(0).equals("127.0.0.1") && fields.subList(1, fields.size()).contains("localhost");
-    }
-
-    private static RequestException failure(CompletableFuture<?> f, int seconds) {
-        Throwable thrown = catchThrowable(() -> f.get(seconds, SECONDS));
-        assertThat(thrown).isInstanceOf(ExecutionException.class);
-        assertThat(thrown.getCause()).isInstanceOf(RequestException.class);
-        return (RequestException) thrown.getCause();
     }
 
     /** Records trace events in order, as "name detail". */

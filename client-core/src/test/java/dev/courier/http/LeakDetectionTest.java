@@ -4,6 +4,7 @@ import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.CourierExtension;
 import dev.courier.http.testing.ServerResponse;
 import dev.courier.http.testing.TestServer;
@@ -88,9 +89,9 @@ class LeakDetectionTest {
                 .as("the connection of the dropped response is reclaimed within 10 s of GCs (stats %s; the Response "
                         + "object itself was %s)", t.stats(), dropped.get() == null ? "collected" : "never collected")
                 .isTrue();
-        awaitTrue(() -> server.openConnections() == 0, "the server sees the connection closed");
+        Await.serverConnections(server, 0);
         assertThat(t.stats().total()).isZero();
-        awaitTrue(() -> stderr().contains(uri.toString()), "a log line naming " + uri + " in: " + stderr());
+        Await.until(() -> "a log line naming " + uri + " in: " + stderr(), () -> stderr().contains(uri.toString()));
         String line = stderr().lines().filter(l -> l.contains(uri.toString())).findFirst().orElseThrow();
         assertThat(line).contains("WARN").containsIgnoringCase("leak");
     }
@@ -114,8 +115,7 @@ class LeakDetectionTest {
 
         sub.subscription.get().request(Long.MAX_VALUE);
         assertThat(sub.done.get(30, SECONDS)).as("every byte arrived, in order").isEqualTo(BODY);
-        awaitTrue(() -> t.stats().idle() == 1 && t.stats().active() == 0,
-                "the connection goes back to the pool: " + t.stats());
+        Await.idleConnections(t, 1);
         assertThat(stderr()).as("no leak warning for a body being read").doesNotContain(uri.toString());
     }
 
@@ -144,16 +144,6 @@ class LeakDetectionTest {
             LockSupport.parkNanos(MILLISECONDS.toNanos(20));
         }
         return true;
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within 10 s: " + what);
-            }
-            LockSupport.parkNanos(MILLISECONDS.toNanos(5));
-        }
     }
 
     private String stderr() {

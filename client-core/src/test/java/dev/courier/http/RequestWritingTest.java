@@ -1,11 +1,13 @@
 package dev.courier.http;
 
+import static dev.courier.http.testing.Exchanges.failure;
+import static dev.courier.http.testing.Exchanges.read;
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.CourierExtension;
 import dev.courier.http.testing.ExpectMode;
 import dev.courier.http.testing.RecordedRequest;
@@ -18,13 +20,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -330,7 +329,7 @@ class RequestWritingTest {
         RecordedRequest r = server.takeRequest();
         assertThat(r.bodySize()).isZero();
         assertThat(g.subscribed).as("body publisher subscribed").isFalse();
-        awaitNoConnections(t);
+        Await.noConnections(t);
         read(t.roundTrip(Request.newBuilder(server.uri("/next")).build()));
         RecordedRequest next = server.takeRequest();
         assertThat(next.connectionIndex()).isEqualTo(1);
@@ -339,34 +338,14 @@ class RequestWritingTest {
 
     // ---- helpers ----
 
-    /** Reads the body of the response {@code f} completes with, so that its connection is released. */
-    static String read(CompletableFuture<Response> f) throws Exception {
-        Response r = f.get(10, SECONDS);
-        return r.body().text().get(10, SECONDS);
-    }
-
-    static RequestException failure(CompletableFuture<?> f) throws Exception {
-        Throwable t = catchThrowable(() -> f.get(10, SECONDS));
-        assertThat(t).isInstanceOf(ExecutionException.class).cause().isInstanceOf(RequestException.class);
-        return (RequestException) t.getCause();
-    }
-
     /** The failed connection is gone from the pool, and the next request gets a new one. */
     private static void assertConnectionNotReused(TestServer server, Transport t) throws Exception {
-        awaitNoConnections(t);
+        Await.noConnections(t);
         read(t.roundTrip(Request.newBuilder(server.uri("/after")).build()));
         RecordedRequest next = server.takeRequest();
         assertThat(next.path()).isEqualTo("/after");
         assertThat(next.connectionIndex()).isEqualTo(1);
         assertThat(next.exchangeIndex()).isZero();
-    }
-
-    static void awaitNoConnections(Transport t) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(5);
-        while (t.stats().total() != 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000);
-        }
-        assertThat(t.stats().total()).as("open connections: %s", t.stats()).isZero();
     }
 
     static byte[] randomBytes(int n, long seed) {

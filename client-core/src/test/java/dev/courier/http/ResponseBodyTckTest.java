@@ -1,8 +1,8 @@
 package dev.courier.http;
 
-import static java.util.concurrent.TimeUnit.MILLISECONDS;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.LeakDetection;
 import dev.courier.http.testing.ServerResponse;
 import dev.courier.http.testing.TestServer;
@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.concurrent.locks.LockSupport;
 import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
 import org.testng.ITestResult;
@@ -77,7 +76,7 @@ public class ResponseBodyTckTest extends FlowPublisherVerification<ByteBuffer> {
     @AfterMethod
     public void checkNoConnectionLeft(ITestResult result) {
         try {
-            TransportStats stats = awaitNoActive(transport);
+            TransportStats stats = Await.noActiveConnections(transport);
             if (result.getStatus() == ITestResult.SUCCESS && stats.active() != 0) {
                 leasedAfter.add(result.getMethod().getMethodName() + ": " + stats);
             }
@@ -98,8 +97,8 @@ public class ResponseBodyTckTest extends FlowPublisherVerification<ByteBuffer> {
 
     @AfterClass(alwaysRun = true)
     public void stop() {
-        TransportStats stats = transport == null ? null : awaitNoActive(transport);
-        TransportStats failingStats = failingTransport == null ? null : awaitNoActive(failingTransport);
+        TransportStats stats = transport == null ? null : Await.noActiveConnections(transport);
+        TransportStats failingStats = failingTransport == null ? null : Await.noActiveConnections(failingTransport);
         if (transport != null) {
             transport.close();
         }
@@ -130,13 +129,8 @@ public class ResponseBodyTckTest extends FlowPublisherVerification<ByteBuffer> {
         Response response = get(failingTransport, "/failed");
         responses.add(response);
         // The client closes the connection when the body fails; after that the error is recorded in the body.
-        long deadline = System.nanoTime() + SECONDS.toNanos(10);
-        while (failingTransport.stats().total() != 0) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("the broken body did not fail within 10 s: " + failingTransport.stats());
-            }
-            LockSupport.parkNanos(MILLISECONDS.toNanos(1));
-        }
+        Await.until(() -> "the broken body failed and closed its connection: " + failingTransport.stats(),
+                () -> failingTransport.stats().total() == 0);
         return response.body();
     }
 
@@ -194,13 +188,4 @@ public class ResponseBodyTckTest extends FlowPublisherVerification<ByteBuffer> {
         }
     }
 
-    private static TransportStats awaitNoActive(Transport t) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(2);
-        TransportStats stats = t.stats();
-        while (stats.active() != 0 && System.nanoTime() - deadline < 0) {
-            LockSupport.parkNanos(MILLISECONDS.toNanos(1));
-            stats = t.stats();
-        }
-        return stats;
-    }
 }

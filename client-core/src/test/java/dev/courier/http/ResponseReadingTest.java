@@ -1,10 +1,12 @@
 package dev.courier.http;
 
+import static dev.courier.http.testing.Exchanges.failure;
+import static dev.courier.http.testing.Exchanges.read;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowable;
 
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.CourierExtension;
 import dev.courier.http.testing.RecordedRequest;
 import dev.courier.http.testing.ServerResponse;
@@ -18,10 +20,8 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,8 +89,8 @@ class ResponseReadingTest {
         RequestException e = failure(t.roundTrip(Request.newBuilder(server.uri("/huge")).build()));
         assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
         assertThat(e.getMessage()).contains("maxResponseHeaderBytes").contains("8192");
-        awaitNoConnections(t);
-        awaitServerConnections(server, 0);
+        Await.noConnections(t);
+        Await.serverConnections(server, 0);
         assertThat(server.requestCount()).as("not retried").isEqualTo(1);
     }
 
@@ -141,7 +141,7 @@ class ResponseReadingTest {
         RequestException e = failure(t.roundTrip(Request.newBuilder(server.uri("/forever")).build()));
         assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
         assertThat(e.getMessage()).contains("too many 1xx");
-        awaitNoConnections(t);
+        Await.noConnections(t);
     }
 
     @Test
@@ -161,7 +161,7 @@ class ResponseReadingTest {
         } finally {
             r.close();
         }
-        awaitServerConnections(server, 0);
+        Await.serverConnections(server, 0);
     }
 
     // ---- framing ----
@@ -246,7 +246,7 @@ class ResponseReadingTest {
         RequestException e = failure(r.body().bytes());
         assertThat(e.phase()).isEqualTo(RequestException.Phase.READ_BODY);
         assertThat(e.getMessage()).containsPattern("\\b5\\b.*\\b100\\b");
-        awaitNoConnections(t);
+        Await.noConnections(t);
     }
 
     @Test
@@ -269,7 +269,7 @@ class ResponseReadingTest {
         Response r = t.roundTrip(Request.newBuilder(server.uri("/bad")).build()).get(10, SECONDS);
         RequestException e = failure(r.body().bytes());
         assertThat(e.phase()).isEqualTo(RequestException.Phase.READ_BODY);
-        awaitNoConnections(t);
+        Await.noConnections(t);
     }
 
     @Test
@@ -290,7 +290,7 @@ class ResponseReadingTest {
         Transport t = courier.transport();
         RequestException e = failure(t.roundTrip(Request.newBuilder(server.uri("/rst")).build()));
         assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
-        awaitNoConnections(t);
+        Await.noConnections(t);
     }
 
     @Test
@@ -303,7 +303,7 @@ class ResponseReadingTest {
         assertThat(r.status()).isEqualTo(200);
         RequestException e = failure(r.body().bytes());
         assertThat(e.phase()).isEqualTo(RequestException.Phase.READ_BODY);
-        awaitNoConnections(t);
+        Await.noConnections(t);
     }
 
     // ---- body conveniences ----
@@ -403,25 +403,10 @@ class ResponseReadingTest {
         } finally {
             reader.shutdownNow();
         }
-        awaitNoConnections(t);
+        Await.noConnections(t);
     }
 
     // ---- helpers ----
-
-    private static String read(CompletableFuture<Response> f) throws Exception {
-        return f.get(10, SECONDS).body().text().get(10, SECONDS);
-    }
-
-    private static RequestException failure(CompletableFuture<?> f) {
-        Throwable t = catchThrowable(() -> f.get(10, SECONDS));
-        assertThat(t).as("failure expected; the future completed with %s", t == null ? describe(f.join()) : t)
-                .isInstanceOf(ExecutionException.class).cause().isInstanceOf(RequestException.class);
-        return (RequestException) t.getCause();
-    }
-
-    private static String describe(Object value) {
-        return value instanceof byte[] ? "a body of " + ((byte[]) value).length + " bytes" : String.valueOf(value);
-    }
 
     private static void assertNextRequestReusesConnection(TestServer server, Transport t) throws Exception {
         assertThat(read(t.roundTrip(Request.newBuilder(server.uri("/next")).build()))).isEqualTo("ok");
@@ -432,7 +417,7 @@ class ResponseReadingTest {
     }
 
     private static void assertNextRequestUsesNewConnection(TestServer server, Transport t) throws Exception {
-        awaitNoConnections(t);
+        Await.noConnections(t);
         assertThat(read(t.roundTrip(Request.newBuilder(server.uri("/next")).build()))).isEqualTo("ok");
         RecordedRequest next = server.takeRequest();
         assertThat(next.path()).isEqualTo("/next");
@@ -440,31 +425,12 @@ class ResponseReadingTest {
         assertThat(next.exchangeIndex()).isZero();
     }
 
-    private static void awaitNoConnections(Transport t) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(5);
-        while (t.stats().total() != 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000);
-        }
-        assertThat(t.stats().total()).as("open connections: %s", t.stats()).isZero();
-    }
-
     /**
      * Gives the failure (a close or a framing error the codec already decoded) time to reach the exchange
      * before anyone subscribes to the body; not asserted, as either order must give the same result.
      */
     private static void awaitConnectionClosedBeforeReading(Transport t) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(2);
-        while (t.stats().total() != 0 && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000);
-        }
-    }
-
-    private static void awaitServerConnections(TestServer server, int n) {
-        long deadline = System.nanoTime() + SECONDS.toNanos(5);
-        while (server.openConnections() != n && System.nanoTime() < deadline) {
-            LockSupport.parkNanos(1_000_000);
-        }
-        assertThat(server.openConnections()).as("server's open connections").isEqualTo(n);
+        Await.within(Duration.ofSeconds(2), () -> t.stats().total() == 0);
     }
 
     private static byte[] randomBytes(int n, long seed) {

@@ -1,6 +1,7 @@
 package dev.courier.http;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
+import static dev.courier.http.testing.Exchanges.failure;
 import static java.util.concurrent.TimeUnit.SECONDS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -12,7 +13,6 @@ import dev.courier.http.testing.TestServer;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
@@ -190,13 +190,6 @@ class RetryTest {
         assertThat(r.path()).isEqualTo(path);
         assertThat(r.connectionIndex()).as("connection of " + r).isEqualTo(connection);
         assertThat(r.exchangeIndex()).as("exchange of " + r).isEqualTo(exchange);
-    }
-
-    private static RequestException failure(CompletableFuture<?> f) {
-        Throwable thrown = catchThrowable(() -> f.get(10, SECONDS));
-        assertThat(thrown).isInstanceOf(ExecutionException.class);
-        assertThat(thrown.getCause()).isInstanceOf(RequestException.class);
-        return (RequestException) thrown.getCause();
     }
 
     /** A publisher that can be subscribed once and sends {@code bytes} in one piece. */

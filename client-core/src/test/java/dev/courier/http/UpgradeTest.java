@@ -2,6 +2,7 @@ package dev.courier.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.courier.http.testing.Await;
 import dev.courier.http.testing.CourierExtension;
 import dev.courier.http.testing.ServerResponse;
 import dev.courier.http.testing.TestServer;
@@ -36,10 +37,6 @@ class UpgradeTest {
 
         conn.close();
         assertThat(in.read()).as("the body ends when the upgraded connection is closed").isEqualTo(-1);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.openConnections() > 0 && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-        }
-        assertThat(server.openConnections()).isZero();
+        Await.serverConnections(server, 0);
     }
 }

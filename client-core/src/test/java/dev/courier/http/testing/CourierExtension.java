@@ -21,8 +21,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * </ol>
  */
 public final class CourierExtension implements BeforeAllCallback, AfterEachCallback {
-    private static final long SETTLE_MILLIS = 2000;
-
     private final NettyLeakExtension leaks = new NettyLeakExtension();
     private final List<Transport> transports = new ArrayList<>();
     private final List<TestServer> servers = new ArrayList<>();
@@ -69,7 +67,7 @@ public final class CourierExtension implements BeforeAllCallback, AfterEachCallb
         try {
             if (!expectActiveConnections) {
                 for (Transport t : transports) {
-                    TransportStats stats = awaitNoActive(t);
+                    TransportStats stats = Await.noActiveConnections(t);
                     if (stats.active() != 0 || stats.pending() != 0) {
                         failure = new AssertionError("connections left leased or waiting after the test: " + stats);
                     }
@@ -87,13 +85,4 @@ public final class CourierExtension implements BeforeAllCallback, AfterEachCallb
         leaks.check();
     }
 
-    private static TransportStats awaitNoActive(Transport t) throws InterruptedException {
-        long deadline = System.nanoTime() + SETTLE_MILLIS * 1_000_000;
-        TransportStats stats = t.stats();
-        while ((stats.active() != 0 || stats.pending() != 0) && System.nanoTime() < deadline) {
-            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000);
-            stats = t.stats();
-        }
-        return stats;
-    }
 }

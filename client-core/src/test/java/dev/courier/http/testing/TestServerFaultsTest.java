@@ -66,7 +66,7 @@ class TestServerFaultsTest {
                 assertThat(readHead(in)).isEqualTo("HTTP/1.1 102 Processing");
             }
         }
-        awaitOpenConnections(0);
+        Await.serverConnections(server, 0);
     }
 
     @Test
@@ -127,7 +127,7 @@ class TestServerFaultsTest {
             server.closeIdleConnections();
             assertThat(server.openConnections()).isEqualTo(1);
         }
-        awaitOpenConnections(0);
+        Await.serverConnections(server, 0);
     }
 
     @Test
@@ -301,7 +301,7 @@ class TestServerFaultsTest {
     private long awaitStableBodyBytes() throws InterruptedException {
         long last = -1;
         for (int i = 0; i < 200; i++) {
-            Thread.sleep(50);
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L); // sampling a rate, not waiting for an event
             long now = server.bodyBytesWritten();
             if (now == last && now > 0) {
                 return now;
@@ -309,13 +309,6 @@ class TestServerFaultsTest {
             last = now;
         }
         throw new AssertionError("body bytes never settled: " + last);
-    }
-
-    private void awaitOpenConnections(int expected) throws InterruptedException {
-        for (int i = 0; i < 200 && server.openConnections() != expected; i++) {
-            Thread.sleep(10);
-        }
-        assertThat(server.openConnections()).isEqualTo(expected);
     }
 
     private static String readLine(InputStream in) throws IOException {
