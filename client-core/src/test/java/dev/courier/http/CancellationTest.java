@@ -124,6 +124,8 @@ class CancellationTest {
     @Test
     void cancelImmediatelyAfterSendOnAFreshTransportLeaksNothing() throws Exception {
         TestServer server = courier.server();
+        // The answer is held back, so that the cancel always lands before a response could complete the future.
+        server.enqueue(ServerResponse.ok("late").delayHeaders(java.time.Duration.ofMillis(500)));
         Transport t = courier.transport();
         CompletableFuture<Response> f = t.roundTrip(get(server, "/fresh"));
         assertThat(f.cancel(true)).isTrue();
