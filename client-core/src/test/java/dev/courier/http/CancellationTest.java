@@ -125,7 +125,8 @@ class CancellationTest {
     void cancelImmediatelyAfterSendOnAFreshTransportLeaksNothing() throws Exception {
         TestServer server = courier.server();
         // The answer is held back, so that the cancel always lands before a response could complete the future.
-        server.enqueue(ServerResponse.ok("late").delayHeaders(java.time.Duration.ofMillis(500)));
+        server.dispatcher(req -> req.path().equals("/fresh")
+                ? ServerResponse.ok("late").delayHeaders(java.time.Duration.ofMillis(500)) : ServerResponse.ok("ok"));
         Transport t = courier.transport();
         CompletableFuture<Response> f = t.roundTrip(get(server, "/fresh"));
         assertThat(f.cancel(true)).isTrue();
