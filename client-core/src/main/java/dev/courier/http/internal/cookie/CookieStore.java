@@ -149,17 +149,17 @@ public final class CookieStore {
             return;
         }
         String path = cookie.path().filter(p -> p.startsWith("/")).orElse(defaultPath); // 5.2.4
-        // RFC 6265bis 5.7 (Storage Model): only a secure channel may set a Secure cookie; else an attacker on
-        // the network could plant one that https pages then trust.
+        // RFC 6265bis 5.7 (Storage Model): only a secure channel may set a Secure cookie; else an
+        // attacker on the network could plant one that https pages then trust.
         if (cookie.secure() && !secureChannel) {
             return;
         }
         if (!prefixAllowed(cookie, rawDomain)) {
             return;
         }
-        // RFC 6265bis 5.7, "Strict Secure Cookies" (draft-ietf-httpbis-cookie-alone): an insecure channel may neither
-        // overwrite nor delete, nor shadow with a cookie sent first, a Secure cookie of the same name
-        // on a matching domain and path.
+        // RFC 6265bis 5.7, "Strict Secure Cookies" (draft-ietf-httpbis-cookie-alone): an insecure
+        // channel may neither overwrite nor delete, nor shadow with a cookie sent first, a Secure
+        // cookie of the same name on a matching domain and path.
         if (!secureChannel && shadowsSecureCookie(group, cookie.name(), domain.domain(), path)) {
             return;
         }
@@ -210,9 +210,10 @@ public final class CookieStore {
     }
 
     /**
-     * RFC 6265bis 4.1.3 and 5.7 (cookie name prefixes): a "__Secure-" cookie must be Secure, a "__Host-" cookie Secure,
-     * without Domain and with "Path=/", so a subdomain or an insecure page cannot forge it. The
-     * prefixes match case-insensitively, as in the current draft and browsers.
+     * RFC 6265bis 4.1.3 and 5.7 (cookie name prefixes): a "__Secure-" cookie must be Secure, a
+     * "__Host-" cookie Secure, without Domain and with "Path=/", so that a subdomain or an insecure
+     * page cannot forge it. The prefixes match case-insensitively, as in the current draft and
+     * browsers.
      */
     private static boolean prefixAllowed(Cookie cookie, String rawDomain) {
         String name = CookieSyntax.asciiLower(cookie.name());
