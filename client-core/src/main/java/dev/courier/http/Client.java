@@ -8,7 +8,8 @@ import java.util.concurrent.Executor;
 
 /**
  * Sends requests through a {@link RoundTripper} and applies the policy around it (Go's
- * {@code http.Client}): redirects by its {@link RedirectPolicy}, Basic auth from a URL's user info, a
+ * {@code http.Client}): redirects by its {@link RedirectPolicy}, cookies from and to its {@link CookieJar},
+ * Basic auth from a URL's user info, a
  * whole-call timeout (redirects and body included), a client-wide trace, and the thread that completes
  * the futures. The Transport below knows nothing of these. Immutable and safe to share; derived clients
  * can share one Transport.
@@ -20,6 +21,7 @@ public final class Client implements AutoCloseable {
     private final ClientTrace trace;
     private final Executor executor;
     private final RedirectPolicy redirectPolicy;
+    private final CookieJar cookieJar;
 
     private Client(Builder b) {
         this.ownsTransport = b.transport == null;
@@ -28,6 +30,7 @@ public final class Client implements AutoCloseable {
         this.trace = b.trace;
         this.executor = b.executor;
         this.redirectPolicy = b.redirectPolicy;
+        this.cookieJar = b.cookieJar;
     }
 
     public static Builder newBuilder() {
@@ -46,7 +49,7 @@ public final class Client implements AutoCloseable {
      */
     public CompletableFuture<Response> send(Request request) {
         Objects.requireNonNull(request, "request");
-        CompletableFuture<Response> sent = new dev.courier.http.internal.client.ClientCall(transport, redirectPolicy, trace,
+        CompletableFuture<Response> sent = new dev.courier.http.internal.client.ClientCall(transport, redirectPolicy, cookieJar, trace,
                 timeout, request).start();
         return relay(sent, request, executor);
     }
@@ -72,6 +75,11 @@ public final class Client implements AutoCloseable {
 
     public RoundTripper transport() {
         return transport;
+    }
+
+    /** The cookie jar this client reads and fills. */
+    public CookieJar cookieJar() {
+        return cookieJar;
     }
 
     /** Closes the Transport if this client created it; a transport passed in belongs to its creator. */
@@ -122,8 +130,18 @@ public final class Client implements AutoCloseable {
         private ClientTrace trace;
         private Executor executor;
         private RedirectPolicy redirectPolicy = RedirectPolicy.follow(10);
+        private CookieJar cookieJar = CookieJar.none();
 
         private Builder() {
+        }
+
+        /**
+         * Where cookies come from and go to: every hop sends the jar's cookies for its URL and stores the
+         * Set-Cookie of its response, redirects included. {@link CookieJar#none()} (no cookies) by default.
+         */
+        public Builder cookieJar(CookieJar jar) {
+            this.cookieJar = Objects.requireNonNull(jar, "cookieJar");
+            return this;
         }
 
         /** Which redirects to follow; {@code RedirectPolicy.follow(10)} (Go's default) unless set. */

@@ -1,6 +1,8 @@
 package dev.courier.http.internal.client;
 
 import dev.courier.http.ClientTrace;
+import dev.courier.http.Cookie;
+import dev.courier.http.CookieJar;
 import dev.courier.http.Headers;
 import dev.courier.http.RedirectPolicy;
 import dev.courier.http.Request;
@@ -31,6 +33,7 @@ import java.util.concurrent.TimeoutException;
 public final class ClientCall {
     private final RoundTripper transport;
     private final RedirectPolicy policy;
+    private final CookieJar jar;
     private final ClientTrace trace;
     private final long deadlineNanos;
     private final Duration timeout;
@@ -55,9 +58,11 @@ public final class ClientCall {
     private volatile CompletableFuture<Response> current;
     private Response previous;
 
-    public ClientCall(RoundTripper transport, RedirectPolicy policy, ClientTrace trace, Duration timeout, Request initial) {
+    public ClientCall(RoundTripper transport, RedirectPolicy policy, CookieJar jar, ClientTrace trace, Duration timeout,
+                      Request initial) {
         this.transport = transport;
         this.policy = policy;
+        this.jar = jar == CookieJar.none() ? null : jar;
         this.trace = trace;
         this.timeout = timeout;
         this.deadlineNanos = timeout == null ? 0 : System.nanoTime() + timeout.toNanos();
@@ -114,10 +119,17 @@ public final class ClientCall {
                 remaining = null; // the request's own, shorter timeout stands
             }
         }
-        if (!addAuth && remaining == null && trace == null) {
+        List<Cookie> cookies = jar == null ? List.of() : jar.cookies(request.uri());
+        if (!addAuth && remaining == null && trace == null && cookies.isEmpty()) {
             return request;
         }
         Request.Builder b = request.toBuilder();
+        if (!cookies.isEmpty()) {
+            // Go's Request.AddCookie: the jar's cookies join any the caller set, in one Cookie field.
+            String own = request.headers().first("Cookie");
+            String fromJar = CookieJar.header(cookies);
+            b.setHeader("Cookie", own == null || own.isEmpty() ? fromJar : own + "; " + fromJar);
+        }
         if (addAuth) {
             b.setHeader("Authorization", "Basic " + Base64.getEncoder().encodeToString(userInfo.getBytes(StandardCharsets.UTF_8)));
         }
@@ -131,6 +143,9 @@ public final class ClientCall {
     }
 
     private void onResponse(Request request, Response response) {
+        if (jar != null) {
+            storeCookies(request, response);
+        }
         Redirects.Behavior behavior = Redirects.behavior(request, response, initial);
         if (behavior == null) {
             complete(response);
@@ -170,6 +185,21 @@ public final class ClientCall {
         } else {
             BodyDrain.drainThenClose(response);
             fail(request, decision.failure());
+        }
+    }
+
+    /** Every hop's Set-Cookie goes to the jar, redirects included; malformed lines are skipped, as browsers do. */
+    private void storeCookies(Request request, Response response) {
+        List<String> lines = response.headers().all("Set-Cookie");
+        if (lines.isEmpty()) {
+            return;
+        }
+        List<Cookie> parsed = new ArrayList<>(lines.size());
+        for (String line : lines) {
+            Cookie.parse(line).ifPresent(parsed::add);
+        }
+        if (!parsed.isEmpty()) {
+            jar.setCookies(request.uri(), parsed);
         }
     }
 
