@@ -1,11 +1,16 @@
 package dev.courier.examples;
 
+import dev.courier.http.Client;
+import dev.courier.http.CookieJar;
+import dev.courier.http.InMemoryCookieJar;
 import dev.courier.http.Request;
+import dev.courier.http.RequestBody;
 import dev.courier.http.Response;
 import dev.courier.http.Transport;
 import dev.courier.http.testing.ServerResponse;
 import dev.courier.http.testing.TestServer;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code courier demo}: an embedded local server and a Transport, showing connection reuse across
- * concurrent requests, transparent gzip, and a large download streamed with backpressure.
+ * concurrent requests, transparent gzip, a redirect chain that sets cookies, and a large download
+ * streamed with backpressure.
  */
 final class Demo {
     private Demo() {
@@ -26,6 +32,7 @@ final class Demo {
             out.println("Embedded server at " + server.uri("/") + ", transport on " + transport.ioTransport());
             reuse(out, server, transport);
             gzip(out, server, transport);
+            redirectsWithCookies(out, server, transport);
             download(out, server, transport);
             out.println();
             out.println("Pool at the end: " + transport.stats());
@@ -61,9 +68,40 @@ final class Demo {
                 + body.equals(text) + "; Content-Encoding now " + r.headers().first("Content-Encoding"));
     }
 
+    private static void redirectsWithCookies(PrintStream out, TestServer server, Transport transport) throws Exception {
+        out.println();
+        out.println("== 3. A redirect chain that sets cookies ==");
+        server.enqueue(ServerResponse.status(302).header("Location", "/step2").header("Set-Cookie", "session=s3ss10n; Path=/")
+                .body("to step 2"));
+        server.enqueue(ServerResponse.status(303).header("Location", "/home").header("Set-Cookie", "theme=dark; Path=/")
+                .body("to home"));
+        server.enqueue(ServerResponse.ok("welcome home"));
+        InMemoryCookieJar jar = CookieJar.inMemory();
+        Client client = Client.newBuilder().transport(transport).cookieJar(jar).build();
+        Response r = client.send(Request.newBuilder(server.uri("/login")).post(RequestBody.of("user=ann", StandardCharsets.UTF_8))
+                .trace(new PrintingTrace(out, "  trace")).build()).get(10, TimeUnit.SECONDS);
+        String body = r.body().text().get(10, TimeUnit.SECONDS);
+        var seen = server.takeRequest();
+        while (!seen.target().equals("/login")) {
+            seen = server.takeRequest(); // skip what the earlier sections sent
+        }
+        for (int i = 0; i < 3; i++) {
+            if (i > 0) {
+                seen = server.takeRequest();
+            }
+            out.println("server saw " + seen.method() + " " + seen.target() + " with Cookie: " + seen.header("Cookie"));
+        }
+        int hops = 0;
+        for (Response p = r.previous().orElse(null); p != null; p = p.previous().orElse(null)) {
+            hops++;
+        }
+        out.println("final " + r.status() + " \"" + body + "\" after " + hops + " redirects; the jar holds " + jar.all().size()
+                + " cookies: " + CookieJar.header(jar.all()));
+    }
+
     private static void download(PrintStream out, TestServer server, Transport transport) throws Exception {
         out.println();
-        out.println("== 3. 256 MiB download read one buffer per request(1) ==");
+        out.println("== 4. 256 MiB download read one buffer per request(1) ==");
         long size = 256L << 20;
         long before = server.bodyBytesWritten();
         server.enqueue(ServerResponse.status(200).streamBody(size));

@@ -1,6 +1,8 @@
 package dev.courier.examples;
 
 import dev.courier.http.Client;
+import dev.courier.http.CookieJar;
+import dev.courier.http.InMemoryCookieJar;
 import dev.courier.http.RedirectPolicy;
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
@@ -51,8 +53,17 @@ public final class Main {
             err.println(Options.USAGE);
             return USAGE;
         }
+        InMemoryCookieJar jar = CookieJar.inMemory();
+        if (o.cookieIn() != null) {
+            try {
+                CookieFile.load(o.cookieIn(), jar, err);
+            } catch (IOException e) {
+                err.println("courier: cannot read cookie file " + o.cookieIn() + ": " + e.getMessage());
+                return USAGE;
+            }
+        }
         Transport transport = Transport.newBuilder().disableCompression(!o.compressed()).build();
-        Client.Builder cb = Client.newBuilder().transport(transport)
+        Client.Builder cb = Client.newBuilder().transport(transport).cookieJar(jar)
                 .redirectPolicy(o.follow() ? RedirectPolicy.follow(o.maxRedirects() + 1) : RedirectPolicy.none());
         if (o.verbose()) {
             cb.trace(new PrintingTrace(err));
@@ -74,6 +85,9 @@ public final class Main {
                 return HTTP_ERROR;
             }
             copyBody(r, o, out, err, terminal);
+            if (o.cookieOut() != null) {
+                CookieFile.save(o.cookieOut(), jar);
+            }
             return OK;
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();

@@ -201,10 +201,30 @@ class CourierToolIT {
     }
 
     @Test
+    void cookiesAreWrittenWithCAndSentBackWithB() throws Exception {
+        Path jarFile = dir.resolve("cookies.txt");
+        server.enqueue(ServerResponse.status(302).header("Location", "/next").header("Set-Cookie", "sid=42; Path=/; HttpOnly")
+                .body("moved"));
+        server.enqueue(ServerResponse.ok("first"));
+        Run first = courier("-L", "-c", jarFile.toString(), server.uri("/login").toString());
+        assertThat(first.exit()).isZero();
+        server.takeRequest();
+        assertThat(server.takeRequest().header("Cookie")).as("sent on the redirect's next hop").isEqualTo("sid=42");
+        String saved = Files.readString(jarFile);
+        assertThat(saved).contains("#HttpOnly_127.0.0.1\tFALSE\t/\tFALSE\t0\tsid\t42");
+
+        server.enqueue(ServerResponse.ok("second"));
+        Run second = courier("-b", jarFile.toString(), server.uri("/account").toString());
+        assertThat(second.exit()).isZero();
+        assertThat(server.takeRequest().header("Cookie")).isEqualTo("sid=42");
+    }
+
+    @Test
     void theDemoRuns() throws Exception {
         Run run = courier("demo");
         assertThat(run.exit()).isZero();
         assertThat(run.out()).contains("Connection reuse").contains("(reused").contains("uncompressed()=true")
+                .contains("GET /home with Cookie: session=s3ss10n; theme=dark").contains("after 2 redirects")
                 .contains("downloaded 256 MiB");
     }
 }

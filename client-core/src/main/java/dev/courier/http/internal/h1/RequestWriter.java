@@ -59,6 +59,7 @@ final class RequestWriter {
     private Channel channel;
     private boolean addedAcceptEncoding;
     private boolean headWritten;
+    private boolean headReported;
     private boolean anyWritten;
     private boolean bodyStarted;
     private boolean done;
@@ -100,6 +101,7 @@ final class RequestWriter {
         channel = null;
         addedAcceptEncoding = false;
         headWritten = false;
+        headReported = false;
         anyWritten = false;
         bodyStarted = false;
         done = false;
@@ -150,6 +152,7 @@ final class RequestWriter {
         }
         headWritten = true;
         anyWritten = true;
+        headReported = true;
         if (exchange.trace() != null) {
             exchange.trace().wroteHeaders();
         }
@@ -353,8 +356,8 @@ final class RequestWriter {
         anyWritten = true;
         done = true;
         if (exchange.trace() != null) {
-            if (!bodyStarted || request.body() == null) {
-                exchange.trace().wroteHeaders();
+            if (!headReported) {
+                exchange.trace().wroteHeaders(); // the head went out in the same write as the body
             }
             exchange.trace().wroteRequest(null);
         }
