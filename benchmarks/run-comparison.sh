@@ -287,6 +287,7 @@ META="$RUN_DIR/meta.properties"
     echo "netty_workloads=$NETTY_WORKLOADS (BenchServer: 1 event loop, in its own JVM, warmed up by wrk first)"
   fi
 } > "$META"
+mkdir -p "$(dirname "$OUT")"
 java -cp "$JAR" dev.courier.bench.compare.ResultsReport --results "$RESULTS" --meta "$META" --out "$OUT" \
   --chart-dir "$RUN_DIR/chart" --chart-png "$(dirname "$OUT")/results-chart"
 gnuplot "$RUN_DIR/chart/chart.gp" 2> "$RUN_DIR/logs/gnuplot.log" || log "gnuplot failed: see $RUN_DIR/logs/gnuplot.log"

@@ -49,7 +49,7 @@ public final class ResultsReport {
         String chartPng = opts.get("chart-png");
         Files.createDirectories(chartDir);
         Map<String, Map<String, Map<String, Summary>>> byServer = summarize(rows);
-        List<String> charts = writeChartInputs(byServer, chartDir, chartPng);
+        List<String> charts = writeChartInputs(byServer, chartDir, chartPng, meta.getProperty("label", ""));
         Files.writeString(Path.of(opts.get("out")), markdown(meta, byServer, charts, Path.of(opts.get("out")).getParent()),
                 StandardCharsets.UTF_8);
     }
@@ -125,7 +125,8 @@ public final class ResultsReport {
 
     /** Writes, per server, the requests/s and CPU data files and one gnuplot script; returns the PNG names. */
     private static List<String> writeChartInputs(Map<String, Map<String, Map<String, Summary>>> byServer, Path dir,
-                                                 String pngPrefix) throws IOException {
+                                                 String pngPrefix, String label) throws IOException {
+        String note = label.isEmpty() ? "" : "\\n" + label.replace("\"", "'");
         List<String> pngs = new ArrayList<>();
         StringBuilder gp = new StringBuilder();
         for (Map.Entry<String, Map<String, Map<String, Summary>>> server : byServer.entrySet()) {
@@ -158,8 +159,8 @@ public final class ResultsReport {
                     .append("set style data histograms\nset style histogram clustered gap 1\n")
                     .append("set style fill solid 0.85 border -1\nset boxwidth 0.9\nset logscale y\n")
                     .append("set grid ytics\nset key outside right top vertical\nset xtics rotate by -30\n")
-                    .append("set multiplot layout 2,1 title 'Server: ").append(server.getKey())
-                    .append(" (median of all measured windows; log scale)'\n")
+                    .append("set multiplot layout 2,1 title \"Server: ").append(server.getKey())
+                    .append(" (median of all measured windows; log scale)").append(note).append("\"\n")
                     .append("set title 'Requests per second (higher is better)'\n")
                     .append("plot for [i=2:").append(columns).append("] '").append(dir.resolve(server.getKey() + "-rps.dat"))
                     .append("' using i:xtic(1) title columnheader(i)\n")
