@@ -28,7 +28,8 @@ import org.apache.hc.core5.io.CloseMode;
 
 /**
  * Apache HttpClient 5's async client with a pooling connection manager of at least the workload's
- * concurrency per route (its default is 5), redirects and retries off, bodies counted as they stream in.
+ * concurrency per route (its default is 5), redirects, retries and compression off, bodies counted as
+ * they stream in.
  */
 public final class ApacheAdapter implements ClientAdapter {
     private CloseableHttpAsyncClient client;
@@ -56,6 +57,7 @@ public final class ApacheAdapter implements ClientAdapter {
                 .setConnectionManager(connections)
                 .disableRedirectHandling()
                 .disableAutomaticRetries()
+                .disableContentCompression() // no Accept-Encoding, as the other clients here
                 .build();
         client.start();
         if (workload.streamedUpload()) {
