@@ -57,7 +57,7 @@ public class KeepAliveGetBenchmark {
 
     /**
      * With {@code -Dbench.port=N} the benchmark uses a server already running there (start one with
-     * {@code java -cp benchmarks/target/benchmarks.jar dev.courier.bench.BenchServer N}), so that
+     * {@code java -cp benchmarks/target/benchmarks.jar dev.courier.bench.BenchServer --port N}), so that
      * {@code -prof gc} counts the client's allocations alone.
      */
     @Setup(Level.Trial)

@@ -1,0 +1,3 @@
+module courier.dev/bench/gohttp
+
+go 1.19

@@ -1,0 +1,294 @@
+#!/usr/bin/env bash
+# Runs Courier's side-by-side comparison and regenerates benchmarks/RESULTS.md and its chart.
+#
+#   benchmarks/run-comparison.sh            full comparison (about 50 minutes on 2 cores)
+#   benchmarks/run-comparison.sh --quick    one workload (get1k-c16 on nginx), all clients (about 5 minutes)
+#   benchmarks/run-comparison.sh --smoke    checks the harness end to end in a minute or two (2 s windows);
+#                                           its RESULTS.md says it is a smoke run, not a measurement
+#
+# Options (after the mode; each overrides the mode's default):
+#   --workloads a,b      workloads run against nginx        (full: all; see Workload.java)
+#   --netty-workloads    workloads run against BenchServer  (full: get1k-c16,get1k-c128; "all" for all)
+#   --servers a,b        nginx and/or netty                 (full: nginx,netty; quick: nginx)
+#   --clients a,b        courier,jdk,reactor,ahc,apache,jetty,go,wrk (default: all)
+#   --warmup S           JVM client warm-up seconds         (20: on 2 shared cores the JIT needs about that)
+#   --go-warmup S        Go client warm-up seconds          (5)
+#   --measure S          seconds per measured window        (6)
+#   --windows K          measured windows per client JVM    (3)
+#   --runs R             fresh JVMs per client and workload (1); figures are medians over R x K windows
+#   --out FILE           the report                         (benchmarks/RESULTS.md)
+#   --label TEXT         a note printed at the top of the report
+#   --no-install         do not apt-get install missing tools
+#   --dry-run            print the plan and the time estimate, run nothing
+#
+# It installs nginx, golang-go, wrk, gnuplot-nox and time from Debian when missing (as root, or with
+# sudo), builds the benchmarks module, each peer's classpath (benchmarks/peers/*) and the Go client,
+# starts the servers on loopback, runs every client in its own process, stops the servers, and writes
+# the report. Raw output stays in benchmarks/results/<date>/ (not committed).
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(cd "$HERE/.." && pwd)
+ALL_WORKLOADS="get1k-c1,get1k-c16,get1k-c128,get1k-c1024,get1m-c4,upload64m,post4k-c16,close-c16"
+ALL_CLIENTS="wrk,go,courier,jdk,reactor,ahc,apache,jetty"
+MODE=full WORKLOADS=$ALL_WORKLOADS NETTY_WORKLOADS="get1k-c16,get1k-c128" SERVERS="nginx,netty"
+CLIENTS=$ALL_CLIENTS WARMUP=20 GO_WARMUP=5 MEASURE=6 WINDOWS=3 RUNS=1 OUT="$HERE/RESULTS.md" LABEL="" INSTALL=1 DRY_RUN=0
+# common.parallelism=2: with 2 CPUs the common pool has parallelism 1, and CompletableFuture's default
+# async executor then starts a new thread per task; the JDK HttpClient completes every sendAsync through
+# it (HttpClientImpl's ASYNC_POOL), which made it 10-30x slower here. Harmless to the other clients.
+JVM_OPTS=${JVM_OPTS:--Xms2g -Xmx2g -XX:+UseG1GC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn}
+ARGS="$*"
+
+case "${1:-}" in
+  --quick) MODE=quick; WORKLOADS=get1k-c16; SERVERS=nginx; shift ;;
+  --smoke) MODE=smoke; WORKLOADS="get1k-c16,upload64m"; NETTY_WORKLOADS=get1k-c16; WARMUP=2; GO_WARMUP=1
+           MEASURE=2; WINDOWS=1; LABEL="SMOKE RUN: 2 s warm-up and one 2 s window per client, to check the harness; not a measurement."
+           shift ;;
+esac
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --workloads) WORKLOADS=$2; shift 2 ;;
+    --netty-workloads) NETTY_WORKLOADS=$2; shift 2 ;;
+    --servers) SERVERS=$2; shift 2 ;;
+    --clients) CLIENTS=$2; shift 2 ;;
+    --warmup) WARMUP=$2; shift 2 ;;
+    --go-warmup) GO_WARMUP=$2; shift 2 ;;
+    --measure) MEASURE=$2; shift 2 ;;
+    --windows) WINDOWS=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --out) OUT=$2; shift 2 ;;
+    --label) LABEL=$2; shift 2 ;;
+    --no-install) INSTALL=0; shift ;;
+    --dry-run) DRY_RUN=1; shift ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
+    *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+[ "$NETTY_WORKLOADS" = all ] && NETTY_WORKLOADS=$ALL_WORKLOADS
+
+# method path request-body-bytes concurrency keep-alive(1/0) response-body-bytes; as Workload.java and go/main.go
+spec() {
+  case $1 in
+    get1k-c1) echo "GET /1k 0 1 1 1024" ;;
+    get1k-c16) echo "GET /1k 0 16 1 1024" ;;
+    get1k-c128) echo "GET /1k 0 128 1 1024" ;;
+    get1k-c1024) echo "GET /1k 0 1024 1 1024" ;;
+    get1m-c4) echo "GET /1m 0 4 1 1048576" ;;
+    upload64m) echo "POST /upload 67108864 1 1 2" ;;
+    post4k-c16) echo "POST /upload 4096 16 1 2" ;;
+    close-c16) echo "GET /1k 0 16 0 1024" ;;
+    *) echo "unknown workload $1" >&2; return 1 ;;
+  esac
+}
+for w in ${WORKLOADS//,/ } ${NETTY_WORKLOADS//,/ }; do spec "$w" > /dev/null; done
+has() { [[ ",$1," == *",$2,"* ]]; }
+
+log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+
+install_tools() {
+  local missing=()
+  command -v nginx > /dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+  command -v go > /dev/null || missing+=(golang-go)
+  command -v wrk > /dev/null || missing+=(wrk)
+  command -v gnuplot > /dev/null || missing+=(gnuplot-nox)
+  [ -x /usr/bin/time ] || missing+=(time)
+  [ ${#missing[@]} -eq 0 ] && return
+  [ "$INSTALL" = 1 ] || { echo "missing: ${missing[*]} (and --no-install)" >&2; exit 1; }
+  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
+  log "installing ${missing[*]}"
+  $sudo apt-get update -q > /dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" > /dev/null
+}
+
+# An estimate, so that nobody starts a 50-minute run by mistake.
+jvm_clients=0 other=0
+for c in ${CLIENTS//,/ }; do case $c in wrk|go) other=$((other + 1)) ;; *) jvm_clients=$((jvm_clients + 1)) ;; esac; done
+pairs=0
+for s in ${SERVERS//,/ }; do
+  list=$WORKLOADS; [ "$s" = netty ] && list=$NETTY_WORKLOADS
+  for _ in ${list//,/ }; do pairs=$((pairs + 1)); done
+done
+estimate=$(( pairs * RUNS * (jvm_clients * (WARMUP + MEASURE * WINDOWS + 5) + other * (MEASURE * WINDOWS + 4) + GO_WARMUP) ))
+log "mode $MODE: $pairs server/workload pairs x $RUNS run(s), clients $CLIENTS: about $((estimate / 60 + 1)) minutes"
+if [ "$DRY_RUN" = 1 ]; then
+  for s in ${SERVERS//,/ }; do
+    list=$WORKLOADS; [ "$s" = netty ] && list=$NETTY_WORKLOADS
+    echo "$s: $list"
+  done
+  exit 0
+fi
+
+STAMP=$(date -u +%Y%m%d-%H%M%S)
+RUN_DIR="$HERE/results/$STAMP"
+mkdir -p "$RUN_DIR/logs"
+RESULTS="$RUN_DIR/results.txt"
+: > "$RESULTS"
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2> /dev/null || true; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2> /dev/null || true; done
+  [ -n "${NGINX_DIR:-}" ] && rm -rf "$NGINX_DIR"
+  return 0
+}
+trap cleanup EXIT
+
+install_tools
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+ulimit -n 65536 2> /dev/null || ulimit -n "$(ulimit -Hn)" 2> /dev/null || true
+
+log "building (results in $RUN_DIR)"
+(cd "$ROOT" && mvn -q -B package -DskipTests -pl benchmarks -am) > "$RUN_DIR/logs/build.log" 2>&1 \
+  || { tail -30 "$RUN_DIR/logs/build.log" >&2; exit 1; }
+JAR="$HERE/target/benchmarks.jar"
+declare -A CP
+for c in courier jdk; do CP[$c]=$JAR; done
+for p in reactor ahc apache jetty; do
+  has "$CLIENTS" "$p" || continue
+  (cd "$HERE/peers/$p" && mvn -q -B dependency:build-classpath -Dmdep.outputFile="$RUN_DIR/cp-$p.txt") \
+    >> "$RUN_DIR/logs/build.log" 2>&1 || { tail -30 "$RUN_DIR/logs/build.log" >&2; exit 1; }
+  CP[$p]="$HERE/target/classes:$(cat "$RUN_DIR/cp-$p.txt")"
+done
+if has "$CLIENTS" go; then
+  (cd "$HERE/go" && go build -o "$RUN_DIR/gohttp" .) >> "$RUN_DIR/logs/build.log" 2>&1 \
+    || { tail -30 "$RUN_DIR/logs/build.log" >&2; exit 1; }
+fi
+
+free_port() {
+  local p
+  while :; do
+    p=$((20000 + RANDOM % 20000))
+    (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null || { echo "$p"; return; }
+  done
+}
+
+wait_port() {
+  for _ in $(seq 100); do (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null && return 0; sleep 0.1; done
+  echo "nothing listens on 127.0.0.1:$1" >&2; return 1
+}
+
+start_nginx() {
+  local base=/dev/shm; [ -w "$base" ] || base=${TMPDIR:-/tmp}
+  NGINX_DIR=$(mktemp -d "$base/courier-nginx.XXXXXX")
+  mkdir -p "$NGINX_DIR/www"
+  head -c 1024 /dev/zero | tr '\0' x > "$NGINX_DIR/www/1k"
+  head -c 1048576 /dev/zero | tr '\0' x > "$NGINX_DIR/www/1m"
+  local port user=""; port=$(free_port)
+  [ "$(id -u)" = 0 ] && user="user root;"
+  sed -e "s#@DIR@#$NGINX_DIR#g" -e "s#@PORT@#$port#g" -e "s#@USER@#$user#" \
+    "$HERE/nginx/nginx.conf.template" > "$NGINX_DIR/nginx.conf"
+  "$NGINX" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" > "$RUN_DIR/logs/nginx.log" 2>&1 &
+  SERVER_PID=$!; PIDS+=("$SERVER_PID")
+  wait_port "$port"
+  SERVER_URL="http://127.0.0.1:$port"
+}
+
+start_netty() {
+  local out="$RUN_DIR/logs/bench-server.log"
+  rm -f "$out"
+  java -Xms1g -Xmx1g -cp "$JAR" dev.courier.bench.BenchServer --port "$(free_port)" > "$out" 2>&1 &
+  SERVER_PID=$!; PIDS+=("$SERVER_PID")
+  for _ in $(seq 100); do grep -q '^PORT' "$out" 2> /dev/null && break; sleep 0.1; done
+  SERVER_URL="http://127.0.0.1:$(awk '/^PORT/ {print $2}' "$out")"
+  wait_port "${SERVER_URL##*:}"
+  # The server's JIT warms up before any client is measured (the clients' own warm-up follows).
+  local t=$(( WARMUP / 2 > 2 ? WARMUP / 2 : 2 ))
+  log "warming up BenchServer for $((t * 3)) s"
+  WRK_METHOD=GET wrk -t2 -c16 -d"${t}s" -s "$HERE/wrk/workload.lua" "$SERVER_URL/1k" > /dev/null 2>&1 || true
+  WRK_METHOD=GET wrk -t2 -c4 -d"${t}s" -s "$HERE/wrk/workload.lua" "$SERVER_URL/1m" > /dev/null 2>&1 || true
+  WRK_METHOD=POST WRK_BODY_SIZE=4096 wrk -t2 -c16 -d"${t}s" -s "$HERE/wrk/workload.lua" "$SERVER_URL/upload" \
+    > /dev/null 2>&1 || true
+}
+
+stop_server() {
+  kill "$SERVER_PID" 2> /dev/null || true
+  wait "$SERVER_PID" 2> /dev/null || true
+  if [ -n "${NGINX_DIR:-}" ]; then rm -rf "$NGINX_DIR"; NGINX_DIR=""; fi
+}
+
+# wrk: one run per window; CPU from /usr/bin/time (user + system of the wrk process)
+run_wrk() {
+  local server=$1 workload=$2 logf=$3 method path reqb conc keep respb threads
+  read -r method path reqb conc keep respb <<< "$(spec "$workload")"
+  threads=$(( conc == 1 ? 1 : 2 ))
+  local version; version=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}')
+  for k in $(seq "$WINDOWS"); do
+    WRK_METHOD=$method WRK_BODY_SIZE=$reqb WRK_CLOSE=$(( 1 - keep )) /usr/bin/time -f "TIME %U %S" -o "$logf.time" \
+      wrk -t"$threads" -c"$conc" -d"${MEASURE}s" --timeout 30s -s "$HERE/wrk/workload.lua" "$SERVER_URL$path" \
+      >> "$logf" 2>&1 || true
+    local line time
+    line=$(grep '^WRK ' "$logf" | tail -1) time=$(cat "$logf.time" 2> /dev/null || echo "TIME 0 0")
+    [ -n "$line" ] || { echo "wrk printed no result; see $logf" >&2; continue; }
+    awk -v line="$line" -v time="$time" -v server="$server" -v workload="$workload" -v k="$k" -v ver="$version" \
+        -v moved=$(( reqb + respb )) 'BEGIN {
+      n = split(line, f, /[ =]/); for (i = 2; i < n; i += 2) v[f[i]] = f[i + 1]
+      split(time, t, " "); cpu = (t[2] + t[3]) * 1e6; s = v["duration_us"] / 1e6; r = v["requests"]; per = r > 0 ? r : 1
+      printf "RESULT client=wrk version=wrk_%s workload=%s server=%s window=%d seconds=%.3f requests=%d errors=%d", ver, workload, server, k, s, r, v["errors"]
+      printf " rps=%.3f mib_s=%.3f cpu_us_per_req=%.3f cpu_cores=%.3f alloc_b_per_req=na", r / s, r * moved / s / 1048576, cpu / per, cpu / 1e6 / s
+      printf " p50_us=%s p99_us=%s p999_us=%s max_us=%s jit_ms=na gc_count=na gc_ms=na\n", v["p50_us"], v["p99_us"], v["p999_us"], v["max_us"]
+    }' >> "$logf"
+  done
+}
+
+run_client() {
+  local server=$1 workload=$2 client=$3 run=$4
+  local logf="$RUN_DIR/logs/$server-$workload-$client-run$run.log"
+  local limit=$(( WARMUP + MEASURE * WINDOWS + 120 ))
+  log "$server $workload $client (run $run)"
+  case $client in
+    wrk) run_wrk "$server" "$workload" "$logf" ;;
+    go) timeout -k 10 "$limit" "$RUN_DIR/gohttp" -workload "$workload" -url "$SERVER_URL" -server "$server" \
+          -warmup "$GO_WARMUP" -measure "$MEASURE" -windows "$WINDOWS" > "$logf" 2>&1 || log "  go failed: see $logf" ;;
+    *) # shellcheck disable=SC2086
+       timeout -k 10 "$limit" java $JVM_OPTS -cp "${CP[$client]}" dev.courier.bench.compare.Driver --client "$client" \
+          --workload "$workload" --url "$SERVER_URL" --server "$server" --warmup "$WARMUP" --measure "$MEASURE" \
+          --windows "$WINDOWS" > "$logf" 2>&1 || log "  $client failed: see $logf" ;;
+  esac
+  grep '^RESULT ' "$logf" | tee -a "$RESULTS" | sed 's/^/  /' | cut -c1-220 >&2 || true
+  sleep 1
+}
+
+for server in ${SERVERS//,/ }; do
+  list=$WORKLOADS
+  case $server in
+    nginx) start_nginx ;;
+    netty) start_netty; list=$NETTY_WORKLOADS ;;
+    *) echo "unknown server $server" >&2; exit 2 ;;
+  esac
+  log "server $server at $SERVER_URL"
+  for run in $(seq "$RUNS"); do
+    for workload in ${list//,/ }; do
+      for client in ${CLIENTS//,/ }; do run_client "$server" "$workload" "$client" "$run"; done
+    done
+  done
+  stop_server
+done
+
+META="$RUN_DIR/meta.properties"
+{
+  echo "date=$(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "args=$ARGS"
+  echo "label=$LABEL"
+  echo "cpu=$(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)"
+  echo "nproc=$(nproc)"
+  echo "memory=$(free -h | awk '/Mem:/ {print $2}')"
+  echo "kernel=$(uname -sr)"
+  echo "load=load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (the machine may be shared)"
+  echo "java=$(java -version 2>&1 | head -2 | tail -1)"
+  echo "jvm_opts=$JVM_OPTS"
+  if command -v go > /dev/null; then echo "go=$(go version)"; fi
+  echo "wrk=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $1, $2}')"
+  echo "nginx=$("$NGINX" -v 2>&1 | sed 's/.*: //'), 1 worker, keep-alive, access_log off"
+  echo "warmup=${WARMUP} s per JVM client (Go ${GO_WARMUP} s; wrk none)"
+  echo "measure=${MEASURE} s per window"
+  echo "windows=$WINDOWS per client process"
+  echo "runs=$RUNS process(es) per client and workload"
+  if has "$SERVERS" nginx; then echo "nginx_workloads=$WORKLOADS"; fi
+  if has "$SERVERS" netty; then
+    echo "netty_workloads=$NETTY_WORKLOADS (BenchServer: 1 event loop, in its own JVM, warmed up by wrk first)"
+  fi
+} > "$META"
+mkdir -p "$(dirname "$OUT")"
+java -cp "$JAR" dev.courier.bench.compare.ResultsReport --results "$RESULTS" --meta "$META" --out "$OUT" \
+  --chart-dir "$RUN_DIR/chart" --chart-png "$(dirname "$OUT")/results-chart"
+gnuplot "$RUN_DIR/chart/chart.gp" 2> "$RUN_DIR/logs/gnuplot.log" || log "gnuplot failed: see $RUN_DIR/logs/gnuplot.log"
+log "wrote $OUT ($(grep -c '^RESULT' "$RESULTS") result lines; raw output in $RUN_DIR)"

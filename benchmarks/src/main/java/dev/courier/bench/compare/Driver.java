@@ -1,0 +1,145 @@
+package dev.courier.bench.compare;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+
+/**
+ * Runs one workload through one client in this JVM and prints one machine-readable {@code RESULT} line
+ * per measured window: requests/s, client CPU and bytes allocated per request, latency percentiles, and
+ * the JIT and GC time spent inside the window (JIT time near zero shows the warm-up was long enough).
+ *
+ * <pre>
+ * java -cp ... dev.courier.bench.compare.Driver --client courier --workload get1k-c16 \
+ *     --url http://127.0.0.1:8080 [--server netty] [--warmup 20] [--measure 8] [--windows 3]
+ * </pre>
+ *
+ * <p>Exit status 0 when every window completed requests without error, 1 otherwise, 2 on bad arguments.
+ */
+public final class Driver {
+    /** Client name to adapter class, loaded by name so that other clients' libraries need not be present. */
+    private static final Map<String, String> ADAPTERS = new LinkedHashMap<>();
+
+    static {
+        ADAPTERS.put("courier", "dev.courier.bench.compare.clients.CourierAdapter");
+        ADAPTERS.put("jdk", "dev.courier.bench.compare.clients.JdkAdapter");
+        ADAPTERS.put("reactor", "dev.courier.bench.compare.clients.ReactorNettyAdapter");
+        ADAPTERS.put("ahc", "dev.courier.bench.compare.clients.AsyncHttpClientAdapter");
+        ADAPTERS.put("apache", "dev.courier.bench.compare.clients.ApacheAdapter");
+        ADAPTERS.put("jetty", "dev.courier.bench.compare.clients.JettyAdapter");
+    }
+
+    private Driver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!args[i].startsWith("--")) {
+                usage("not an option: " + args[i]);
+            }
+            opts.put(args[i].substring(2), args[i + 1]);
+        }
+        if (args.length % 2 != 0 || !opts.containsKey("client") || !opts.containsKey("workload") || !opts.containsKey("url")) {
+            usage("--client, --workload and --url are required");
+        }
+        String clientName = opts.get("client");
+        String adapterClass = ADAPTERS.get(clientName);
+        if (adapterClass == null) {
+            usage("unknown client " + clientName + "; known: " + String.join(", ", ADAPTERS.keySet()));
+        }
+        Workload workload = Workload.byId(opts.get("workload"));
+        double warmup = Double.parseDouble(opts.getOrDefault("warmup", "20"));
+        double measure = Double.parseDouble(opts.getOrDefault("measure", "8"));
+        int windows = Integer.parseInt(opts.getOrDefault("windows", "3"));
+        String server = opts.getOrDefault("server", "?");
+
+        ClientAdapter client = (ClientAdapter) Class.forName(adapterClass).getDeclaredConstructor().newInstance();
+        client.open(URI.create(opts.get("url")), workload);
+        LoadLoop loop = new LoadLoop(client, workload.concurrency(), workload.responseBodySize());
+        boolean clean = true;
+        try {
+            loop.start();
+            sleep(warmup);
+            if (loop.completed() == 0) {
+                throw new IllegalStateException("no request completed during the warm-up", loop.firstError());
+            }
+            for (int w = 1; w <= windows; w++) {
+                loop.latencies(); // drop what came before the window
+                Snapshot begin = Snapshot.take(loop);
+                sleep(measure);
+                Snapshot end = Snapshot.take(loop);
+                Histogram latencies = loop.latencies();
+                Map<String, Object> line = result(clientName, client.version(), workload, server, w, begin, end, latencies);
+                clean &= (Long) line.get("errors") == 0 && (Long) line.get("requests") > 0;
+                System.out.println(format(line));
+                System.out.flush();
+            }
+        } finally {
+            if (!loop.stop(30_000)) {
+                System.err.println("some requests were still in flight 30 s after the end");
+                clean = false;
+            }
+            client.close();
+        }
+        if (loop.firstError() != null) {
+            System.err.println(loop.errors() + " requests failed; the first failure:");
+            loop.firstError().printStackTrace();
+        }
+        System.exit(clean ? 0 : 1);
+    }
+
+    static Map<String, Object> result(String client, String version, Workload workload, String server, int window,
+                                      Snapshot begin, Snapshot end, Histogram latencies) {
+        long requests = end.completed - begin.completed;
+        double seconds = (end.nanos - begin.nanos) / 1e9;
+        double perRequest = Math.max(1, requests);
+        long bytesMoved = (end.bodyBytes - begin.bodyBytes) + requests * workload.requestBodySize();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("client", client);
+        m.put("version", version.replace(' ', '_'));
+        m.put("workload", workload.id());
+        m.put("server", server);
+        m.put("window", window);
+        m.put("seconds", seconds);
+        m.put("requests", requests);
+        m.put("errors", end.errors - begin.errors);
+        m.put("rps", requests / seconds);
+        m.put("mib_s", bytesMoved / seconds / (1 << 20));
+        m.put("cpu_us_per_req", (end.cpuNanos - begin.cpuNanos) / 1e3 / perRequest);
+        m.put("cpu_cores", (end.cpuNanos - begin.cpuNanos) / 1e9 / seconds);
+        m.put("alloc_b_per_req", end.allocatedSince(begin) / perRequest);
+        m.put("p50_us", latencies.getValueAtPercentile(50) / 1e3);
+        m.put("p99_us", latencies.getValueAtPercentile(99) / 1e3);
+        m.put("p999_us", latencies.getValueAtPercentile(99.9) / 1e3);
+        m.put("max_us", latencies.getMaxValue() / 1e3);
+        m.put("jit_ms", end.jitMillis - begin.jitMillis);
+        m.put("gc_count", end.gcCount - begin.gcCount);
+        m.put("gc_ms", end.gcMillis - begin.gcMillis);
+        return m;
+    }
+
+    /** {@code RESULT key=value ...}: values carry no spaces, decimals use a dot. */
+    static String format(Map<String, Object> line) {
+        StringBuilder sb = new StringBuilder("RESULT");
+        for (Map.Entry<String, Object> e : line.entrySet()) {
+            Object v = e.getValue();
+            sb.append(' ').append(e.getKey()).append('=')
+                    .append(v instanceof Double ? String.format(Locale.ROOT, "%.3f", (Double) v) : v);
+        }
+        return sb.toString();
+    }
+
+    private static void sleep(double seconds) throws InterruptedException {
+        Thread.sleep((long) (seconds * 1000));
+    }
+
+    private static void usage(String problem) {
+        System.err.println(problem);
+        System.err.println("usage: Driver --client " + String.join("|", ADAPTERS.keySet())
+                + " --workload ID --url http://HOST:PORT [--server NAME] [--warmup S] [--measure S] [--windows N]");
+        System.exit(2);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.courier.bench.compare.clients;
+
+import dev.courier.bench.compare.ClientAdapter;
+import dev.courier.bench.compare.Completion;
+import dev.courier.bench.compare.RepeatingPublisher;
+import dev.courier.bench.compare.Versions;
+import dev.courier.bench.compare.Workload;
+import dev.courier.http.Client;
+import dev.courier.http.Request;
+import dev.courier.http.RequestBody;
+import dev.courier.http.Transport;
+import java.net.URI;
+
+/** Courier: a {@link Client} over a {@link Transport} whose idle pool holds the workload's concurrency. */
+public final class CourierAdapter implements ClientAdapter {
+    private Transport transport;
+    private Client client;
+    private Request request;
+
+    @Override
+    public String version() {
+        return "courier " + Versions.of("dev.courier", "client-core") + " (netty " + Versions.netty() + ")";
+    }
+
+    @Override
+    public void open(URI base, Workload workload) {
+        int pool = Math.max(64, workload.concurrency());
+        transport = Transport.newBuilder()
+                .maxIdleConns(Math.max(256, pool))
+                .maxIdleConnsPerHost(pool)
+                .disableKeepAlives(!workload.keepAlive())
+                .disableCompression(true)
+                .build();
+        client = Client.newBuilder().transport(transport).build();
+        Request.Builder b = Request.newBuilder(base.resolve(workload.path()));
+        if (workload.streamedUpload()) {
+            RepeatingPublisher body = new RepeatingPublisher(RepeatingPublisher.chunk(Workload.UPLOAD_CHUNK), workload.requestBodySize());
+            b.post(RequestBody.ofPublisher(() -> body, workload.requestBodySize()));
+        } else if (workload.requestBodySize() > 0) {
+            b.post(RequestBody.of(new byte[(int) workload.requestBodySize()]));
+        }
+        request = b.build();
+    }
+
+    @Override
+    public void send(Completion done) {
+        client.send(request).whenComplete((response, error) -> {
+            if (error != null) {
+                done.complete(-1, error);
+            } else if (response.status() != 200) {
+                response.close();
+                done.complete(-1, new IllegalStateException("status " + response.status()));
+            } else {
+                response.body().discard().whenComplete((n, e) -> done.complete(e == null ? n : -1, e));
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        transport.close();
+    }
+}
