@@ -51,7 +51,7 @@ public final class Client implements AutoCloseable {
         Objects.requireNonNull(request, "request");
         CompletableFuture<Response> sent = new dev.courier.http.internal.client.ClientCall(transport, redirectPolicy, cookieJar, trace,
                 timeout, request).start();
-        return relay(sent, request, executor);
+        return onExecutor(sent, executor);
     }
 
     /** GET {@code uri}. */
@@ -91,36 +91,29 @@ public final class Client implements AutoCloseable {
     }
 
     /**
-     * A future that mirrors {@code source}, completing on {@code executor} when one is set, with failures
-     * of a custom RoundTripper wrapped in a RequestException, and cancellation flowing back to the exchange.
+     * Completes on {@code executor} when one is set (ClientCall's errors are already typed), keeping
+     * cancellation flowing back to the exchange.
      */
-    private static CompletableFuture<Response> relay(CompletableFuture<Response> source, Request request, Executor executor) {
+    private static CompletableFuture<Response> onExecutor(CompletableFuture<Response> source, Executor executor) {
         if (executor == null) {
-            return source; // ClientCall already gives typed errors, completed on the event loop
+            return source;
         }
-        CompletableFuture<Response> relayed = new CompletableFuture<>() {
+        CompletableFuture<Response> moved = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
                 source.cancel(mayInterruptIfRunning);
                 return super.cancel(mayInterruptIfRunning);
             }
         };
-        java.util.function.BiConsumer<Response, Throwable> complete = (r, e) -> {
-            if (e == null) {
-                if (!relayed.complete(r)) {
-                    r.close(); // the caller gave up meanwhile: release the connection
-                }
-                return;
+        source.whenCompleteAsync((r, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+                moved.completeExceptionally(cause);
+            } else if (!moved.complete(r)) {
+                r.close(); // the caller gave up meanwhile: release the connection
             }
-            Throwable cause = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-            if (!(cause instanceof RequestException) && !(cause instanceof java.util.concurrent.CancellationException)) {
-                cause = new RequestException(request.method(), request.redactedUri(), RequestException.Phase.CLIENT,
-                        null, cause, false);
-            }
-            relayed.completeExceptionally(cause);
-        };
-        source.whenCompleteAsync(complete, executor);
-        return relayed;
+        }, executor);
+        return moved;
     }
 
     /** Builds a {@link Client}. */
