@@ -13,6 +13,13 @@ final class RecordingLeakDetector<T> extends ResourceLeakDetector<T> {
         super(resourceType, samplingInterval);
     }
 
+    /** Counts every resource put under watch, so a check can tell that nothing new could have leaked. */
+    @Override
+    public io.netty.util.ResourceLeakTracker<T> track(T obj) {
+        LeakDetection.TRACKED.incrementAndGet();
+        return super.track(obj);
+    }
+
     /** Always report, even when the Netty logger has error logging switched off. */
     @Override
     protected boolean needReport() {
