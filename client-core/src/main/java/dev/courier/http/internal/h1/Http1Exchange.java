@@ -215,10 +215,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         if (ctx.responseHeaderTimeoutNanos() > 0 && !headersReceived && !finished) {
             headerTimer = loop.schedule(this::headerTimeout, ctx.responseHeaderTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
-        if (responseComplete && !finished) {
-            // The response ended before the request did (e.g. the server answered early): now both are done.
-            finishConnection();
-        }
+        // A response that ended before the request did has already closed the connection (see onContent).
     }
 
     /** Writing failed; {@code nothingWritten} when not a byte of the request reached the socket. */
@@ -229,11 +226,9 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         if (!headersReceived) {
             failBeforeResponse(Phase.WRITE_REQUEST, cause, false, nothingWritten);
         } else {
-            // The server already answered; its response stands, but the connection is done for.
+            // The server already answered; its response stands, and the body keeps arriving, but the
+            // connection is done for: it closes when the response ends.
             keepAlive = false;
-            if (responseComplete) {
-                finishConnection();
-            }
         }
     }
 
