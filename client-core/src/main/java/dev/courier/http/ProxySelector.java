@@ -1,0 +1,73 @@
+package dev.courier.http;
+
+import dev.courier.http.internal.proxy.EnvironmentProxies;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Chooses the proxy for a request, or none (Go's {@code Transport.Proxy}). The choice is part of the
+ * connection's {@link RouteKey}, so requests through different proxies never share a connection.
+ */
+@FunctionalInterface
+public interface ProxySelector {
+
+    /** The proxy for {@code request}, or empty to connect directly. */
+    Optional<Proxy> select(Request request);
+
+    /** Always direct. */
+    static ProxySelector none() {
+        return request -> Optional.empty();
+    }
+
+    /** Always through {@code proxy}. */
+    static ProxySelector of(Proxy proxy) {
+        Objects.requireNonNull(proxy, "proxy");
+        Optional<Proxy> fixed = Optional.of(proxy);
+        return request -> fixed;
+    }
+
+    /**
+     * Go's {@code ProxyFromEnvironment}, from this process's environment: HTTP_PROXY for http requests,
+     * HTTPS_PROXY for https (upper case first, then lower case); NO_PROXY exempts hosts; localhost and
+     * loopback addresses are never proxied. See {@link #fromEnvironment(Map)}.
+     */
+    static ProxySelector fromEnvironment() {
+        return fromEnvironment(System.getenv());
+    }
+
+    /**
+     * As {@link #fromEnvironment()}, from {@code environment}. NO_PROXY is a comma-separated list of:
+     * {@code *} (nothing is proxied); host names, which also match their subdomains
+     * ({@code example.com}); names with a leading dot or {@code *.}, which match subdomains only
+     * ({@code .example.com}); IP addresses; CIDR ranges ({@code 10.0.0.0/8}); each optionally with a
+     * {@code :port}. A proxy given without a scheme is http. An unusable proxy value fails here, naming it.
+     */
+    static ProxySelector fromEnvironment(Map<String, String> environment) {
+        return EnvironmentProxies.parse(environment);
+    }
+
+    /**
+     * Adapts a JDK {@link java.net.ProxySelector}: its first HTTP proxy is used as an http proxy, its first
+     * SOCKS proxy as socks5, DIRECT (or nothing) as no proxy.
+     */
+    static ProxySelector from(java.net.ProxySelector jdk) {
+        Objects.requireNonNull(jdk, "jdk proxy selector");
+        return request -> {
+            List<java.net.Proxy> proxies = jdk.select(request.uri());
+            for (java.net.Proxy p : proxies == null ? List.<java.net.Proxy>of() : proxies) {
+                if (p.type() == java.net.Proxy.Type.DIRECT || !(p.address() instanceof InetSocketAddress)) {
+                    return Optional.empty();
+                }
+                InetSocketAddress a = (InetSocketAddress) p.address();
+                String scheme = p.type() == java.net.Proxy.Type.SOCKS ? "socks5" : "http";
+                String host = a.getHostString().indexOf(':') >= 0 ? "[" + a.getHostString() + "]" : a.getHostString();
+                return Optional.of(Proxy.of(URI.create(scheme + "://" + host + ":" + a.getPort())));
+            }
+            return Optional.empty();
+        };
+    }
+}

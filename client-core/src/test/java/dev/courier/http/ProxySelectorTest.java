@@ -1,0 +1,114 @@
+package dev.courier.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/** Go's httpproxy rules (golang.org/x/net/http/httpproxy's proxy_test.go cases, adapted) for ProxySelector.fromEnvironment. */
+class ProxySelectorTest {
+
+    private static Optional<String> chosen(Map<String, String> env, String url) {
+        return ProxySelector.fromEnvironment(env).select(Request.newBuilder(url).build()).map(p -> p.uri().toString());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource({
+            // value of HTTP_PROXY, proxy used for http://example.com
+            "proxy.test:8080,              http://proxy.test:8080",
+            "http://proxy.test:8080,       http://proxy.test:8080",
+            "https://proxy.test,           https://proxy.test",
+            "socks5://proxy.test:1080,     socks5://proxy.test:1080",
+            "http://user:pw@proxy.test:3,  http://user:pw@proxy.test:3",
+            "cache.test,                   http://cache.test",
+    })
+    void proxyValues(String value, String expected) {
+        assertThat(chosen(Map.of("HTTP_PROXY", value), "http://example.com/")).contains(expected);
+    }
+
+    @Test
+    void schemeChoosesTheVariableAndUpperCaseWins() {
+        Map<String, String> env = Map.of("HTTP_PROXY", "http://upper:1", "http_proxy", "http://lower:1",
+                "https_proxy", "http://secure:2");
+        assertThat(chosen(env, "http://example.com/")).contains("http://upper:1");
+        assertThat(chosen(env, "https://example.com/")).contains("http://secure:2");
+        assertThat(chosen(Map.of("http_proxy", "http://lower:1"), "http://example.com/")).contains("http://lower:1");
+        assertThat(chosen(Map.of("HTTP_PROXY", "http://only-http:1"), "https://example.com/")).isEmpty();
+        assertThat(chosen(Map.of(), "http://example.com/")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "[{index}] NO_PROXY={0}, {1} proxied={2}")
+    @CsvSource(delimiter = '|', value = {
+            "''                       | http://example.com/            | true",
+            "*                        | http://example.com/            | false",
+            "example.com              | http://example.com/            | false",
+            "example.com              | http://sub.example.com/        | false",
+            "example.com              | http://notexample.com/         | true",
+            ".example.com             | http://example.com/            | true",
+            ".example.com             | http://sub.example.com/        | false",
+            "*.example.com            | http://example.com/            | true",
+            "*.example.com            | http://a.b.example.com/        | false",
+            "example.com:8080         | http://example.com:8080/       | false",
+            "example.com:8080         | http://example.com/            | true",
+            "10.0.0.0/8               | http://10.1.2.3/               | false",
+            "10.0.0.0/8               | http://11.1.2.3/               | true",
+            "192.168.1.1              | http://192.168.1.1/            | false",
+            "192.168.1.1:81           | http://192.168.1.1:81/         | false",
+            "192.168.1.1:81           | http://192.168.1.1/            | true",
+            "2001:db8::/32            | http://[2001:db8::1]/          | false",
+            "[2001:db8::1]:80         | http://[2001:db8::1]/          | false",
+            "'foo.com, bar.com'       | http://www.bar.com/            | false",
+            "'  FOO.com  '            | http://foo.COM/                | false",
+            "example.com              | http://localhost/              | false",
+            "''                       | http://localhost:8080/         | false",
+            "''                       | http://127.0.0.1/              | false",
+            "''                       | http://127.1.2.3/              | false",
+            "''                       | http://[::1]/                  | false",
+    })
+    void noProxyRules(String noProxy, String url, boolean proxied) {
+        Map<String, String> env = Map.of("HTTP_PROXY", "http://proxy.test:3128", "NO_PROXY", noProxy);
+        assertThat(chosen(env, url).isPresent()).isEqualTo(proxied);
+    }
+
+    @Test
+    void lowerCaseNoProxyCounts() {
+        assertThat(chosen(Map.of("HTTP_PROXY", "http://p:1", "no_proxy", "example.com"), "http://example.com/")).isEmpty();
+    }
+
+    @Test
+    void anUnusableProxyValueIsRejectedWithoutItsPassword() {
+        assertThatThrownBy(() -> ProxySelector.fromEnvironment(Map.of("HTTPS_PROXY", "http://u:secret@bad host:1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HTTPS_PROXY").hasMessageNotContaining("secret");
+    }
+
+    @Test
+    void fixedNoneAndJdkAdapters() {
+        Request r = Request.newBuilder("http://example.com/").build();
+        Proxy p = Proxy.of(URI.create("http://proxy.test:8080"));
+        assertThat(ProxySelector.of(p).select(r)).contains(p);
+        assertThat(ProxySelector.none().select(r)).isEmpty();
+        java.net.ProxySelector jdk = new java.net.ProxySelector() {
+            @Override
+            public List<java.net.Proxy> select(URI uri) {
+                return uri.getHost().equals("direct.test") ? List.of(java.net.Proxy.NO_PROXY)
+                        : List.of(new java.net.Proxy(java.net.Proxy.Type.SOCKS, InetSocketAddress.createUnresolved("socks.test", 1080)));
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+            }
+        };
+        assertThat(ProxySelector.from(jdk).select(r)).map(x -> x.uri().toString()).contains("socks5://socks.test:1080");
+        assertThat(ProxySelector.from(jdk).select(Request.newBuilder("http://direct.test/").build())).isEmpty();
+    }
+}
