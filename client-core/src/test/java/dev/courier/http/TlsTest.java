@@ -1,6 +1,7 @@
 package dev.courier.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static java.util.concurrent.TimeUnit.SECONDS;
 
 import dev.courier.http.testing.CourierExtension;
@@ -8,8 +9,13 @@ import dev.courier.http.testing.RecordedRequest;
 import dev.courier.http.testing.ServerResponse;
 import dev.courier.http.testing.TestCertificates;
 import dev.courier.http.testing.TestServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 class TlsTest {
@@ -52,5 +58,109 @@ class TlsTest {
         assertThat(second.connectionIndex()).isEqualTo(first.connectionIndex());
         assertThat(second.exchangeIndex()).isEqualTo(1);
         assertThat(server.connectionCount()).isEqualTo(1);
+    }
+
+    @TempDir
+    Path dir;
+
+    private static String getText(Transport t, TestServer server) throws Exception {
+        try (Response r = get(t, server, "/")) {
+            return r.body().text().get(10, SECONDS);
+        }
+    }
+
+    @Test
+    void trustFromPemFile() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        Path pem = CERTS.caPem(dir);
+        Transport t = courier.transport(b -> b.trustPem(pem));
+        assertThat(getText(t, server)).isEqualTo("ok");
+    }
+
+    @Test
+    void trustFromKeyStore() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        assertThat(getText(t, server)).isEqualTo("ok");
+    }
+
+    @Test
+    void mutualTlsWithPemClientCertificate() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server(), CERTS.ca());
+        Path chain = TestCertificates.chainPem(CERTS.client(), dir);
+        Path key = TestCertificates.keyPem(CERTS.client(), dir);
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()).clientCertificate(chain, key));
+        assertThat(getText(t, server)).isEqualTo("ok");
+    }
+
+    @Test
+    void mutualTlsWithKeyStoreClientCertificate() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server(), CERTS.ca());
+        char[] password = "secret".toCharArray();
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore())
+                .clientCertificate(TestCertificates.keyStore(CERTS.client(), password), password));
+        assertThat(getText(t, server)).isEqualTo("ok");
+    }
+
+    @Test
+    void insecureOptionAcceptsAnUntrustedCertificateForAnotherHost() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.otherHost());
+        TestServer untrusted = courier.tlsServer(CERTS.untrusted());
+        Transport t = courier.transport(b -> b.insecureSkipTlsVerificationForTestsOnly());
+        assertThat(getText(t, server)).isEqualTo("ok");
+        assertThat(getText(t, untrusted)).isEqualTo("ok");
+    }
+
+    @Test
+    void tlsProtocolsLimitTheNegotiatedVersion() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        CompletableFuture<SSLSession> session = new CompletableFuture<>();
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()).tlsProtocols("TLSv1.2")
+                .tlsCiphers("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"));
+        Request request = Request.newBuilder(server.uri("/")).trace(new ClientTrace() {
+            @Override
+            public void tlsHandshakeDone(SSLSession s, Throwable error) {
+                session.complete(s);
+            }
+        }).build();
+        try (Response r = t.roundTrip(request).get(10, SECONDS)) {
+            assertThat(r.body().text().get(10, SECONDS)).isEqualTo("ok");
+        }
+        assertThat(session.get(10, SECONDS).getProtocol()).isEqualTo("TLSv1.2");
+        assertThat(session.get(10, SECONDS).getCipherSuite()).isEqualTo("TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+    }
+
+    @Test
+    void builderValidatesTlsArguments() throws Exception {
+        Path missing = dir.resolve("missing.pem");
+        assertThatThrownBy(() -> Transport.newBuilder().trustPem(missing))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("trustPem " + missing + " is not a readable file");
+        assertThatThrownBy(() -> Transport.newBuilder().trustPem(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("trustPem");
+        assertThatThrownBy(() -> Transport.newBuilder().trustStore(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("trustStore");
+        Path key = TestCertificates.keyPem(CERTS.client(), dir);
+        assertThatThrownBy(() -> Transport.newBuilder().clientCertificate(missing, key))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("certChainPem " + missing + " is not a readable file");
+        assertThatThrownBy(() -> Transport.newBuilder().clientCertificate(null, "x".toCharArray()))
+                .isInstanceOf(NullPointerException.class).hasMessage("keyStore");
+        assertThatThrownBy(() -> Transport.newBuilder().tlsProtocols())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tlsProtocols is empty");
+        assertThatThrownBy(() -> Transport.newBuilder().tlsCiphers("TLS_AES_128_GCM_SHA256", " "))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tlsCiphers contains a null or blank name");
+        assertThatThrownBy(() -> Transport.newBuilder().trustStore(CERTS.caTrustStore())
+                .insecureSkipTlsVerificationForTestsOnly().build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("insecureSkipTlsVerificationForTestsOnly cannot be combined with trustPem or trustStore");
+        assertThatThrownBy(() -> Transport.newBuilder().sslContext(trustingTestCa()).tlsProtocols("TLSv1.3").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("sslContext cannot be combined with");
+        Path garbage = Files.writeString(dir.resolve("garbage.pem"), "not a certificate");
+        assertThatThrownBy(() -> Transport.newBuilder().trustPem(garbage).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot create the TLS context (trust): ");
     }
 }

@@ -23,11 +23,14 @@ import javax.net.ssl.SSLParameters;
  */
 public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     private final SslContext sslContext;
+    private final boolean verifyHostname;
     private final long tlsHandshakeTimeoutMillis;
     private final int maxResponseHeaderBytes;
 
-    public PipelineSetup(SslContext sslContext, long tlsHandshakeTimeoutMillis, int maxResponseHeaderBytes) {
+    public PipelineSetup(SslContext sslContext, boolean verifyHostname, long tlsHandshakeTimeoutMillis,
+            int maxResponseHeaderBytes) {
         this.sslContext = sslContext;
+        this.verifyHostname = verifyHostname;
         this.tlsHandshakeTimeoutMillis = tlsHandshakeTimeoutMillis;
         this.maxResponseHeaderBytes = maxResponseHeaderBytes;
     }
@@ -40,9 +43,11 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
         }
         SslHandler ssl = sslContext.newHandler(ch.alloc(), route.host(), route.port());
         SSLEngine engine = ssl.engine();
-        SSLParameters params = engine.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
-        engine.setSSLParameters(params);
+        if (verifyHostname) {
+            SSLParameters params = engine.getSSLParameters();
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+            engine.setSSLParameters(params);
+        }
         ssl.setHandshakeTimeoutMillis(tlsHandshakeTimeoutMillis);
         if (trace != null) {
             trace.tlsHandshakeStart();
