@@ -163,4 +163,83 @@ class TlsTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("cannot create the TLS context (trust): ");
     }
+
+    private RequestException failure(Transport t, java.net.URI uri) throws Exception {
+        CompletableFuture<Response> f = t.roundTrip(Request.newBuilder(uri).build());
+        try {
+            f.get(10, SECONDS).close();
+        } catch (java.util.concurrent.ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(RequestException.class);
+            return (RequestException) e.getCause();
+        }
+        throw new AssertionError("request to " + uri + " succeeded");
+    }
+
+    @Test
+    void certificateForAnotherHostNamesBothHosts() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.otherHost());
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        RequestException e = failure(t, server.uri("/"));
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+        assertThat(e.isTimeout()).isFalse();
+        assertThat(e.getMessage()).contains("certificate is valid for other.example, www.other.example, not 127.0.0.1");
+    }
+
+    @Test
+    void expiredCertificateFails() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.expired());
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        RequestException e = failure(t, server.uri("/"));
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+        assertThat(e.getMessage()).contains("certificate has expired: CN=localhost was valid until ");
+    }
+
+    @Test
+    void untrustedAuthorityFails() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.untrusted());
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        RequestException e = failure(t, server.uri("/"));
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+        assertThat(e.getMessage()).contains("certificate signed by unknown authority: CN=Untrusted Test CA is not trusted");
+    }
+
+    @Test
+    void systemTrustDoesNotTrustTheTestCa() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        Transport t = courier.transport(b -> b);
+        RequestException e = failure(t, server.uri("/"));
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+        assertThat(e.getMessage()).contains("certificate signed by unknown authority: CN=Courier Test CA");
+    }
+
+    @Test
+    void plaintextServerAnsweringTheHandshakeGetsGosMessage() throws Exception {
+        TestServer plain = courier.server();
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        java.net.URI https = java.net.URI.create("https://127.0.0.1:" + plain.port() + "/");
+        RequestException e = failure(t, https);
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+        assertThat(e.getMessage()).contains("server gave HTTP response to HTTPS client");
+    }
+
+    @Test
+    void handshakeTimeoutWhenTheServerNeverAnswers() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByAddress(new byte[] {127, 0, 0, 1}))) {
+            Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore())
+                    .tlsHandshakeTimeout(java.time.Duration.ofMillis(200)));
+            RequestException e = failure(t, java.net.URI.create("https://127.0.0.1:" + silent.getLocalPort() + "/"));
+            assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+            assertThat(e.isTimeout()).isTrue();
+        }
+    }
+
+    @Test
+    void mutualTlsWithoutClientCertificateFailsInTls() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server(), CERTS.ca());
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        RequestException e = failure(t, server.uri("/"));
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+        assertThat(e.getMessage()).containsIgnoringCase("certificate");
+    }
 }
