@@ -242,4 +242,82 @@ class TlsTest {
         assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
         assertThat(e.getMessage()).containsIgnoringCase("certificate");
     }
+
+    @Test
+    void responseExposesTheTlsSessionAndTraceSeesTheHandshake() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        CompletableFuture<SSLSession> traced = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        Request request = Request.newBuilder(server.uri("/")).trace(new ClientTrace() {
+            @Override
+            public void tlsHandshakeStart() {
+                starts.incrementAndGet();
+            }
+
+            @Override
+            public void tlsHandshakeDone(SSLSession s, Throwable error) {
+                traced.complete(s);
+            }
+        }).build();
+        try (Response r = t.roundTrip(request).get(10, SECONDS)) {
+            assertThat(r.body().text().get(10, SECONDS)).isEqualTo("ok");
+            assertThat(r.protocol()).isEqualTo(Protocol.HTTP_1_1);
+            SSLSession session = r.tlsSession().orElseThrow();
+            assertThat(session.getProtocol()).isEqualTo("TLSv1.3");
+            assertThat(session.getPeerCertificates()[0]).isEqualTo(CERTS.server().getCertificate());
+            assertThat(traced.get(10, SECONDS)).isSameAs(session);
+        }
+        assertThat(starts.get()).isEqualTo(1);
+        TestServer plain = courier.server();
+        try (Response r = get(t, plain, "/")) {
+            assertThat(r.body().text().get(10, SECONDS)).isEqualTo("ok");
+            assertThat(r.tlsSession()).isEmpty();
+        }
+    }
+
+    @Test
+    void sniCarriesTheHostName() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost\n");
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()).hostsFile(hosts));
+        try (Response r = t.roundTrip(Request.newBuilder(
+                java.net.URI.create("https://localhost:" + server.port() + "/")).build()).get(10, SECONDS)) {
+            assertThat(r.body().text().get(10, SECONDS)).isEqualTo("ok");
+        }
+        assertThat(server.takeSniHostName()).isEqualTo("localhost");
+    }
+
+    @Test
+    void fileBodyOverTlsArrivesIntact() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        byte[] data = new byte[1 << 20];
+        new java.util.Random(42).nextBytes(data);
+        Path file = Files.write(dir.resolve("upload.bin"), data);
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        Request request = Request.newBuilder(server.uri("/upload")).post(RequestBody.ofFile(file)).build();
+        try (Response r = t.roundTrip(request).get(10, SECONDS)) {
+            assertThat(r.body().text().get(10, SECONDS)).isEqualTo("ok");
+        }
+        RecordedRequest recorded = server.takeRequest();
+        assertThat(recorded.bodySize()).isEqualTo(data.length);
+        assertThat(recorded.body()).isEqualTo(data);
+    }
+
+    @Test
+    void tls12SessionIsResumedOnASecondConnection() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()).tlsProtocols("TLSv1.2")
+                .disableKeepAlives(true));
+        byte[] firstId;
+        try (Response r = get(t, server, "/")) {
+            r.body().text().get(10, SECONDS);
+            firstId = r.tlsSession().orElseThrow().getId();
+        }
+        try (Response r = get(t, server, "/")) {
+            r.body().text().get(10, SECONDS);
+            assertThat(r.tlsSession().orElseThrow().getId()).isEqualTo(firstId);
+        }
+        assertThat(server.connectionCount()).isEqualTo(2);
+    }
 }

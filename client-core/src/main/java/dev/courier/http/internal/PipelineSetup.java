@@ -44,11 +44,20 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
         }
         SslHandler ssl = sslContext.newHandler(ch.alloc(), route.host(), route.port());
         SSLEngine engine = ssl.engine();
+        SSLParameters params = engine.getSSLParameters();
         if (verifyHostname) {
-            SSLParameters params = engine.getSSLParameters();
             params.setEndpointIdentificationAlgorithm("HTTPS");
-            engine.setSSLParameters(params);
         }
+        // The JDK sends SNI only for names with a dot; Go sends it for every name but IP literals ("localhost").
+        if (!io.netty.util.NetUtil.isValidIpV4Address(route.host())
+                && !io.netty.util.NetUtil.isValidIpV6Address(route.host())) {
+            try {
+                params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(route.host())));
+            } catch (IllegalArgumentException notAHostName) {
+                // leave the JDK's choice
+            }
+        }
+        engine.setSSLParameters(params);
         ssl.setHandshakeTimeoutMillis(tlsHandshakeTimeoutMillis);
         if (trace != null) {
             trace.tlsHandshakeStart();
