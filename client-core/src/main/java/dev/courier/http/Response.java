@@ -46,6 +46,14 @@ public interface Response extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * For a response that came over TLS (https), the TLS session of its connection: protocol version,
+     * cipher suite, peer certificates; else empty.
+     */
+    default Optional<javax.net.ssl.SSLSession> tlsSession() {
+        return Optional.empty();
+    }
+
     /** Identifies the connection (e.g. "c7") the response came over, for logs and debugging. */
     String connectionId();
 

@@ -19,13 +19,18 @@ import io.netty.resolver.dns.DefaultDnsCnameCache;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
 import io.netty.util.concurrent.EventExecutor;
+import dev.courier.http.internal.tls.TlsConfig;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
+import javax.net.ssl.KeyManagerFactory;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,9 +78,14 @@ public final class Transport implements RoundTripper, AutoCloseable {
         }
         this.resolvers = new DnsAddressResolverGroup(dns);
         SslContext ssl = b.sslContext(log);
+        if (b.insecureSkipTlsVerification) {
+            log.warn("TLS certificate and host name verification are OFF for this transport "
+                    + "(insecureSkipTlsVerificationForTestsOnly): any server can impersonate any host");
+        }
         NettyDialer dialer = new NettyDialer(group, io, resolvers, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()),
                 b.happyEyeballsDelay.toNanos(), b.tcpKeepAlive,
-                new PipelineSetup(ssl, b.tlsHandshakeTimeout.toMillis(), b.maxResponseHeaderBytes), clock);
+                new PipelineSetup(ssl, !b.insecureSkipTlsVerification,
+                        b.tlsHandshakeTimeout.toMillis(), b.maxResponseHeaderBytes), clock);
         this.pool = new ConnectionPool(new PoolConfig(b.maxIdleConns, b.maxIdleConnsPerHost, b.maxConnsPerHost,
                 b.maxPendingAcquires, b.pendingAcquireTimeout.toNanos(), b.idleConnTimeout.toNanos(),
                 b.maxConnectionLifetime.toNanos(), b.disableKeepAlives), dialer, timers, clock);
@@ -161,6 +171,15 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
         private IoTransport ioTransport = IoTransport.AUTO;
         private SSLContext sslContext;
+        private java.nio.file.Path trustPem;
+        private KeyStore trustStore;
+        private java.nio.file.Path clientCertChainPem;
+        private java.nio.file.Path clientPrivateKeyPem;
+        private KeyStore clientKeyStore;
+        private char[] clientKeyStorePassword;
+        private String[] tlsProtocols;
+        private String[] tlsCiphers;
+        private boolean insecureSkipTlsVerification;
         private LongSupplier clock = System::nanoTime;
         private java.nio.file.Path hostsFile;
 
@@ -221,6 +240,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
+        /** Time allowed for the TLS handshake, from the ClientHello to the server's Finished. */
         public Builder tlsHandshakeTimeout(Duration d) {
             this.tlsHandshakeTimeout = positive("tlsHandshakeTimeout", d);
             return this;
@@ -309,6 +329,63 @@ public final class Transport implements RoundTripper, AutoCloseable {
         }
 
         /**
+         * Trusts the CA certificates in this PEM file (one or more {@code BEGIN CERTIFICATE} blocks) instead
+         * of the system's trusted roots. Read when the Transport is built.
+         */
+        public Builder trustPem(java.nio.file.Path file) {
+            this.trustPem = readable("trustPem", file);
+            return this;
+        }
+
+        /** Trusts the certificate entries of this KeyStore instead of the system's trusted roots. */
+        public Builder trustStore(KeyStore store) {
+            this.trustStore = Objects.requireNonNull(store, "trustStore");
+            return this;
+        }
+
+        /**
+         * Presents this client certificate when a server asks for one (mutual TLS): the chain, leaf first,
+         * and its unencrypted PKCS#8 private key, both PEM. Read when the Transport is built.
+         */
+        public Builder clientCertificate(java.nio.file.Path certChainPem, java.nio.file.Path privateKeyPem) {
+            this.clientCertChainPem = readable("certChainPem", certChainPem);
+            this.clientPrivateKeyPem = readable("privateKeyPem", privateKeyPem);
+            this.clientKeyStore = null;
+            this.clientKeyStorePassword = null;
+            return this;
+        }
+
+        /** Presents the client certificate (and key, protected by {@code password}) held in this KeyStore. */
+        public Builder clientCertificate(KeyStore keyStore, char[] password) {
+            this.clientKeyStore = Objects.requireNonNull(keyStore, "keyStore");
+            this.clientKeyStorePassword = Objects.requireNonNull(password, "password").clone();
+            this.clientCertChainPem = null;
+            this.clientPrivateKeyPem = null;
+            return this;
+        }
+
+        /** The TLS versions to offer, e.g. {@code "TLSv1.3", "TLSv1.2"}; the JDK's defaults when unset. */
+        public Builder tlsProtocols(String... protocols) {
+            this.tlsProtocols = names("tlsProtocols", protocols);
+            return this;
+        }
+
+        /** The cipher suites to offer, in order of preference; the JDK's defaults when unset. */
+        public Builder tlsCiphers(String... ciphers) {
+            this.tlsCiphers = names("tlsCiphers", ciphers);
+            return this;
+        }
+
+        /**
+         * FOR TESTS ONLY: accepts any server certificate, for any host, from anyone. A man in the middle can
+         * read and change everything. Each Transport built with it logs a warning.
+         */
+        public Builder insecureSkipTlsVerificationForTestsOnly() {
+            this.insecureSkipTlsVerification = true;
+            return this;
+        }
+
+        /**
          * Resolves names from this hosts file (the /etc/hosts format) before DNS, instead of the system's
          * hosts file: to pin names to test addresses. Read once, when the Transport is built.
          */
@@ -331,15 +408,72 @@ public final class Transport implements RoundTripper, AutoCloseable {
         }
 
         SslContext sslContext(Logger log) {
+            boolean custom = trustPem != null || trustStore != null || clientCertChainPem != null
+                    || clientKeyStore != null || tlsProtocols != null || tlsCiphers != null
+                    || insecureSkipTlsVerification;
             if (sslContext != null) {
+                if (custom) {
+                    throw new IllegalStateException("sslContext cannot be combined with trustPem, trustStore, "
+                            + "clientCertificate, tlsProtocols, tlsCiphers or insecureSkipTlsVerificationForTestsOnly");
+                }
                 return new JdkSslContext(sslContext, true, null, IdentityCipherSuiteFilter.INSTANCE,
                         null, ClientAuth.NONE, null, false);
             }
-            try {
-                return SslContextBuilder.forClient().sslProvider(SslProvider.JDK).build();
-            } catch (SSLException e) {
-                throw new IllegalStateException("cannot create the default TLS context: " + e.getMessage(), e);
+            if (trustPem != null && trustStore != null) {
+                throw new IllegalStateException("trustPem and trustStore cannot both be set");
             }
+            if (insecureSkipTlsVerification && (trustPem != null || trustStore != null)) {
+                throw new IllegalStateException(
+                        "insecureSkipTlsVerificationForTestsOnly cannot be combined with trustPem or trustStore");
+            }
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK);
+            String step = "trust";
+            try {
+                if (insecureSkipTlsVerification) {
+                    b.trustManager(InsecureTrustManagerFactory.INSTANCE);
+                } else {
+                    b.trustManager(TlsConfig.trustManager(trustPem, trustStore));
+                }
+                step = "client certificate";
+                if (clientCertChainPem != null) {
+                    b.keyManager(clientCertChainPem.toFile(), clientPrivateKeyPem.toFile());
+                } else if (clientKeyStore != null) {
+                    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                    kmf.init(clientKeyStore, clientKeyStorePassword);
+                    b.keyManager(kmf);
+                }
+                if (tlsProtocols != null) {
+                    b.protocols(tlsProtocols);
+                }
+                if (tlsCiphers != null) {
+                    b.ciphers(java.util.Arrays.asList(tlsCiphers));
+                }
+                step = "context";
+                return b.build();
+            } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+                throw new IllegalStateException("cannot create the TLS context (" + step + "): " + e.getMessage(), e);
+            }
+        }
+
+        private static java.nio.file.Path readable(String name, java.nio.file.Path file) {
+            Objects.requireNonNull(file, name);
+            if (!java.nio.file.Files.isReadable(file) || java.nio.file.Files.isDirectory(file)) {
+                throw new IllegalArgumentException(name + " " + file + " is not a readable file");
+            }
+            return file;
+        }
+
+        private static String[] names(String what, String... values) {
+            Objects.requireNonNull(values, what);
+            if (values.length == 0) {
+                throw new IllegalArgumentException(what + " is empty");
+            }
+            for (String v : values) {
+                if (v == null || v.isBlank()) {
+                    throw new IllegalArgumentException(what + " contains a null or blank name");
+                }
+            }
+            return values.clone();
         }
 
         private static int nonNegative(String name, int n) {

@@ -10,6 +10,7 @@ import dev.courier.http.internal.h1.ResponseStartHandler;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -23,11 +24,14 @@ import javax.net.ssl.SSLParameters;
  */
 public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     private final SslContext sslContext;
+    private final boolean verifyHostname;
     private final long tlsHandshakeTimeoutMillis;
     private final int maxResponseHeaderBytes;
 
-    public PipelineSetup(SslContext sslContext, long tlsHandshakeTimeoutMillis, int maxResponseHeaderBytes) {
+    public PipelineSetup(SslContext sslContext, boolean verifyHostname, long tlsHandshakeTimeoutMillis,
+            int maxResponseHeaderBytes) {
         this.sslContext = sslContext;
+        this.verifyHostname = verifyHostname;
         this.tlsHandshakeTimeoutMillis = tlsHandshakeTimeoutMillis;
         this.maxResponseHeaderBytes = maxResponseHeaderBytes;
     }
@@ -41,7 +45,18 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
         SslHandler ssl = sslContext.newHandler(ch.alloc(), route.host(), route.port());
         SSLEngine engine = ssl.engine();
         SSLParameters params = engine.getSSLParameters();
-        params.setEndpointIdentificationAlgorithm("HTTPS");
+        if (verifyHostname) {
+            params.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        // The JDK sends SNI only for names with a dot; Go sends it for every name but IP literals ("localhost").
+        if (!io.netty.util.NetUtil.isValidIpV4Address(route.host())
+                && !io.netty.util.NetUtil.isValidIpV6Address(route.host())) {
+            try {
+                params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(route.host())));
+            } catch (IllegalArgumentException notAHostName) {
+                // leave the JDK's choice
+            }
+        }
         engine.setSSLParameters(params);
         ssl.setHandshakeTimeoutMillis(tlsHandshakeTimeoutMillis);
         if (trace != null) {
@@ -54,12 +69,26 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
             }
             if (!f.isSuccess()) {
                 ready.accept(null, new DialException(Phase.TLS, "TLS handshake with " + route.hostPort() + " failed: "
-                        + f.cause().getMessage(), f.cause(), f.cause() instanceof SslHandshakeTimeoutException));
+                        + describe(f.cause()), f.cause(), f.cause() instanceof SslHandshakeTimeoutException));
                 return;
             }
             ready.accept(addHttp1(ch), null);
         });
         ch.read();
+    }
+
+    /** "HTTP/" in hex, as NotSslRecordException's message shows the bytes it could not read as a record. */
+    private static final String HTTP_SLASH_HEX = "485454502f";
+
+    /** A handshake failure's message, with Go's hint when a plaintext HTTP server answered. */
+    static String describe(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof NotSslRecordException && t.getMessage() != null
+                    && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains(": " + HTTP_SLASH_HEX)) {
+                return "server gave HTTP response to HTTPS client";
+            }
+        }
+        return cause.getMessage();
     }
 
     private Http1Connection addHttp1(Channel ch) {

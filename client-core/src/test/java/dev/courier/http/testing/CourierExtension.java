@@ -51,6 +51,18 @@ public final class CourierExtension implements BeforeAllCallback, AfterEachCallb
         return s;
     }
 
+    /** An https test server on 127.0.0.1 presenting {@code certificate}, closed after the test. */
+    public TestServer tlsServer(io.netty.pkitesting.X509Bundle certificate) {
+        return tlsServer(certificate, null);
+    }
+
+    /** An https test server that requires a client certificate issued by {@code clientCa} (if non-null). */
+    public TestServer tlsServer(io.netty.pkitesting.X509Bundle certificate, io.netty.pkitesting.X509Bundle clientCa) {
+        TestServer s = TestServer.startTls(certificate, clientCa);
+        servers.add(s);
+        return s;
+    }
+
     /** For a test that deliberately ends with a leased connection (e.g. an upgraded one it owns). */
     public void expectActiveConnections() {
         expectActiveConnections = true;

@@ -15,6 +15,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SniHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.pkitesting.X509Bundle;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.io.PrintWriter;
@@ -65,8 +71,11 @@ public final class TestServer implements AutoCloseable {
     private final AtomicLong bodyBytesWritten = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Function<RecordedRequest, ServerResponse> dispatcher = DEFAULT_DISPATCHER;
+    private final SslContext tls;
+    private final LinkedBlockingQueue<String> sniHostNames = new LinkedBlockingQueue<>();
 
-    private TestServer(InetAddress bindAddress) {
+    private TestServer(InetAddress bindAddress, SslContext tls) {
+        this.tls = tls;
         group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("test-server", true),
                 NioIoHandler.newFactory());
         loop = group.next();
@@ -82,6 +91,12 @@ public final class TestServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             int index = connectionCount.getAndIncrement();
                             channels.add(ch);
+                            if (tls != null) {
+                                ch.pipeline().addLast(new SniHandler((io.netty.util.Mapping<String, SslContext>) host -> {
+                                    sniHostNames.add(host == null ? "" : host);
+                                    return tls;
+                                }));
+                            }
                             ch.pipeline().addLast(new HttpRequestDecoder(new HttpDecoderConfig()
                                     .setMaxInitialLineLength(64 * 1024)
                                     .setMaxHeaderSize(1024 * 1024)
@@ -108,7 +123,52 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts a server on this address (e.g. {@code ::1}) and an ephemeral port. */
     public static TestServer start(InetAddress bindAddress) {
-        return new TestServer(Objects.requireNonNull(bindAddress, "bindAddress"));
+        return new TestServer(Objects.requireNonNull(bindAddress, "bindAddress"), null);
+    }
+
+    /** Starts an https server on 127.0.0.1 presenting {@code certificate} (its key and chain). */
+    public static TestServer startTls(X509Bundle certificate) {
+        return startTls(certificate, null);
+    }
+
+    /**
+     * Starts an https server on 127.0.0.1 presenting {@code certificate}; with {@code requireClientCertFrom}
+     * non-null it requires a client certificate issued by that CA (mTLS).
+     */
+    public static TestServer startTls(X509Bundle certificate, X509Bundle requireClientCertFrom) {
+        Objects.requireNonNull(certificate, "certificate");
+        try {
+            SslContextBuilder b = SslContextBuilder.forServer(certificate.getKeyPair().getPrivate(),
+                    certificate.getCertificatePath()).sslProvider(SslProvider.JDK);
+            if (requireClientCertFrom != null) {
+                b.trustManager(requireClientCertFrom.getCertificate()).clientAuth(ClientAuth.REQUIRE);
+            }
+            return new TestServer(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}), b.build());
+        } catch (UnknownHostException | javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the server speaks TLS. */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /**
+     * Waits up to 10 s for the next TLS ClientHello and returns the SNI host name it carried ("" when it
+     * carried none); AssertionError if no handshake arrives.
+     */
+    public String takeSniHostName() {
+        try {
+            String host = sniHostNames.poll(WAIT_SECONDS, TimeUnit.SECONDS);
+            if (host == null) {
+                throw new AssertionError("no TLS ClientHello within " + WAIT_SECONDS + " s");
+            }
+            return host;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a ClientHello", e);
+        }
     }
 
     /** The port the server listens on. */
@@ -121,7 +181,7 @@ public final class TestServer implements AutoCloseable {
         return address;
     }
 
-    /** {@code http://HOST:PORT} followed by {@code pathAndQuery} (IPv6 hosts in brackets). */
+    /** {@code http://HOST:PORT} (https when the server speaks TLS) followed by {@code pathAndQuery} (IPv6 hosts in brackets). */
     public URI uri(String pathAndQuery) {
         String path = pathAndQuery.isEmpty() || pathAndQuery.startsWith("/") ? pathAndQuery : "/" + pathAndQuery;
         String host = address.getAddress().getHostAddress();
@@ -132,7 +192,7 @@ public final class TestServer implements AutoCloseable {
         if (address.getAddress() instanceof Inet6Address) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + port() + path);
+        return URI.create((tls != null ? "https://" : "http://") + host + ":" + port() + path);
     }
 
     /** Queues a response: each request takes the next one, in FIFO order, before the dispatcher is asked. */

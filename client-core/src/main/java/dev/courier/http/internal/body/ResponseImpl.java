@@ -25,6 +25,7 @@ public final class ResponseImpl implements Response {
     private final String connectionId;
     private Supplier<Headers> headerSource;
     private UpgradedConnection upgraded;
+    private javax.net.ssl.SSLSession tlsSession;
     private volatile Headers headers;
 
     public ResponseImpl(Request request, int status, String reason, Protocol protocol, Supplier<Headers> headerSource,
@@ -48,6 +49,16 @@ public final class ResponseImpl implements Response {
     @Override
     public String reason() {
         return reason;
+    }
+
+    /** Sets the TLS session (before the response is published). */
+    public void tlsSession(javax.net.ssl.SSLSession session) {
+        this.tlsSession = session;
+    }
+
+    @Override
+    public java.util.Optional<javax.net.ssl.SSLSession> tlsSession() {
+        return java.util.Optional.ofNullable(tlsSession);
     }
 
     @Override

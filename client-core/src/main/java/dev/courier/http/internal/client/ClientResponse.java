@@ -29,6 +29,7 @@ final class ClientResponse implements Response {
     @Override public CompletionStage<Headers> trailers() { return delegate.trailers(); }
     @Override public Optional<UpgradedConnection> upgradedConnection() { return delegate.upgradedConnection(); }
     @Override public String connectionId() { return delegate.connectionId(); }
+    @Override public Optional<javax.net.ssl.SSLSession> tlsSession() { return delegate.tlsSession(); }
     @Override public void close() { delegate.close(); }
 
     /** The response whose redirect led here; its body was already drained and closed. */

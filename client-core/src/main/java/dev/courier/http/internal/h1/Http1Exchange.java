@@ -298,6 +298,11 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         Protocol protocol = response.protocolVersion().equals(HttpVersion.HTTP_1_0) ? Protocol.HTTP_1_0 : Protocol.HTTP_1_1;
         ResponseImpl r = new ResponseImpl(request, status, response.status().reasonPhrase(), protocol,
                 () -> ContentDecoding.toHeaders(h, stripEncoding), body, publicBody, uncompressed, conn.id());
+        io.netty.handler.ssl.SslHandler tls = (io.netty.handler.ssl.SslHandler)
+                channel().pipeline().get(dev.courier.http.internal.PipelineNames.TLS);
+        if (tls != null) {
+            r.tlsSession(tls.engine().getSession());
+        }
         if (upgraded) {
             keepAlive = false;
             cancelDeadline(); // the caller owns the connection now; its lifetime is theirs
@@ -415,6 +420,14 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             return;
         }
         if (!headersReceived) {
+            javax.net.ssl.SSLException tls = sslCause(cause);
+            if (tls != null) {
+                // With TLS 1.3 the client's handshake completes before the server checks it (a required
+                // client certificate, for one): the server's alert arrives with the first response bytes.
+                failBeforeResponse(Phase.TLS, new java.io.IOException("TLS failed: " + tls.getMessage(), cause),
+                        false, !writer.anyWritten());
+                return;
+            }
             java.io.IOException e = new java.io.IOException(cause == null
                     ? "connection closed by the server before a response" : "connection failed: " + cause, cause);
             failBeforeResponse(writer.isDone() ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, e, false, !writer.anyWritten());
@@ -506,6 +519,15 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
      * {@code shouldRetryRequest} would: the connection was reused, no response byte came, and either
      * nothing was written or the request is idempotent with a replayable body.
      */
+    private static javax.net.ssl.SSLException sslCause(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return (javax.net.ssl.SSLException) t;
+            }
+        }
+        return null;
+    }
+
     private void failBeforeResponse(Phase phase, Throwable cause, boolean timeout, boolean nothingWritten) {
         keepAlive = false;
         boolean wasReused = reused;
