@@ -66,6 +66,11 @@ class ConnectionPoolTest {
             assertThat(server.takeRequest().exchangeIndex()).isZero();
         }
 
+        // Held back too, so that all n are again in flight at once: each then takes a different idle connection
+        // (otherwise an early finisher's connection is rightly reused first, LIFO, by a later request).
+        for (int i = 0; i < n; i++) {
+            server.enqueue(ServerResponse.ok("ok").delayHeaders(Duration.ofMillis(200)));
+        }
         burst(t, server, n, "ok");
         assertThat(server.connectionCount()).as("connections opened by the second burst").isEqualTo(n);
         Set<Integer> used = new HashSet<>();
