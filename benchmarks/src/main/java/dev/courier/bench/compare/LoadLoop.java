@@ -30,11 +30,14 @@ final class LoadLoop {
         return t;
     });
     private volatile boolean running;
+    /** Counted down once per slot when its last request ends after {@link #stop}. */
+    private final java.util.concurrent.CountDownLatch idle;
 
     LoadLoop(ClientAdapter client, int concurrency, long expectedBodyBytes) {
         this.client = client;
         this.expectedBodyBytes = expectedBodyBytes;
         this.slots = new Slot[concurrency];
+        this.idle = new java.util.concurrent.CountDownLatch(concurrency);
         for (int i = 0; i < concurrency; i++) {
             slots[i] = new Slot();
         }
@@ -50,17 +53,9 @@ final class LoadLoop {
     /** Stops starting requests and waits up to {@code timeoutMillis} for those in flight; false if some did not end. */
     boolean stop(long timeoutMillis) throws InterruptedException {
         running = false;
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        for (Slot s : slots) {
-            while (s.busy && System.currentTimeMillis() < deadline) {
-                Thread.sleep(5);
-            }
-            if (s.busy) {
-                return false;
-            }
-        }
+        boolean ended = idle.await(timeoutMillis, TimeUnit.MILLISECONDS);
         retries.shutdownNow();
-        return true;
+        return ended;
     }
 
     long completed() {
@@ -87,10 +82,8 @@ final class LoadLoop {
     /** One of the in-flight requests, reused for the next one when it ends. */
     private final class Slot implements Completion {
         private long start;
-        private volatile boolean busy;
 
         void launch() {
-            busy = true;
             start = System.nanoTime();
             try {
                 client.send(this);
@@ -114,7 +107,7 @@ final class LoadLoop {
                 firstError.compareAndSet(null, error);
             }
             if (!running) {
-                busy = false;
+                idle.countDown();
             } else if (error == null) {
                 launch();
             } else {
