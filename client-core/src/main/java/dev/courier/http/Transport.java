@@ -8,6 +8,8 @@ import dev.courier.http.internal.h1.Http1Exchange;
 import dev.courier.http.internal.pool.ConnectionPool;
 import dev.courier.http.internal.pool.PoolConfig;
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
@@ -85,10 +87,13 @@ public final class Transport implements RoundTripper, AutoCloseable {
         NettyDialer dialer = new NettyDialer(group, io, resolvers, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()),
                 b.happyEyeballsDelay.toNanos(), b.tcpKeepAlive,
                 new PipelineSetup(ssl, !b.insecureSkipTlsVerification,
-                        b.tlsHandshakeTimeout.toMillis(), b.maxResponseHeaderBytes), clock);
+                        b.tlsHandshakeTimeout.toMillis(), b.maxResponseHeaderBytes,
+                        new PipelineSetup.Http2Options(b.h2cPriorKnowledge, b.http2PingInterval.toNanos(),
+                                b.http2PingTimeout.toNanos())), clock);
         this.pool = new ConnectionPool(new PoolConfig(b.maxIdleConns, b.maxIdleConnsPerHost, b.maxConnsPerHost,
                 b.maxPendingAcquires, b.pendingAcquireTimeout.toNanos(), b.idleConnTimeout.toNanos(),
-                b.maxConnectionLifetime.toNanos(), b.disableKeepAlives), dialer, timers, clock);
+                b.maxConnectionLifetime.toNanos(), b.disableKeepAlives, b.strictMaxConcurrentStreams), dialer, timers,
+                clock);
         this.context = new TransportContext(pool, b.userAgent, b.disableCompression, b.disableKeepAlives,
                 b.maxDecompressedBytes, b.responseHeaderTimeout.toNanos(), b.expectContinueTimeout.toNanos(),
                 b.maxResponseHeaderBytes, timers, clock);
@@ -182,6 +187,11 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private boolean insecureSkipTlsVerification;
         private LongSupplier clock = System::nanoTime;
         private java.nio.file.Path hostsFile;
+        private boolean disableHttp2;
+        private boolean h2cPriorKnowledge;
+        private boolean strictMaxConcurrentStreams;
+        private Duration http2PingInterval = Duration.ofSeconds(15);
+        private Duration http2PingTimeout = Duration.ofSeconds(15);
 
         private Builder() {
         }
@@ -397,6 +407,49 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
+        /**
+         * Offers only http/1.1 in ALPN, so https connections never use HTTP/2 (Go: a non-nil, empty
+         * {@code TLSNextProto}). HTTP/2 is on by default.
+         */
+        public Builder disableHttp2(boolean disable) {
+            this.disableHttp2 = disable;
+            return this;
+        }
+
+        /**
+         * Speaks HTTP/2 without TLS (h2c) to every plaintext route, from the first byte: for servers known to
+         * accept it (RFC 9113 section 3.3). Off by default; https routes are unaffected (they negotiate by ALPN).
+         */
+        public Builder h2cPriorKnowledge(boolean enable) {
+            this.h2cPriorKnowledge = enable;
+            return this;
+        }
+
+        /**
+         * When every HTTP/2 connection of a route carries as many streams as its server's
+         * SETTINGS_MAX_CONCURRENT_STREAMS allows, more requests wait for a stream (true) instead of opening
+         * another connection (false, the default; Go's {@code StrictMaxConcurrentStreams}).
+         */
+        public Builder http2StrictMaxConcurrentStreams(boolean strict) {
+            this.strictMaxConcurrentStreams = strict;
+            return this;
+        }
+
+        /**
+         * After this long without reading anything, an HTTP/2 connection is checked with a PING (Go's
+         * {@code ReadIdleTimeout}); 0 turns the check off. Default 15 s.
+         */
+        public Builder http2PingInterval(Duration d) {
+            this.http2PingInterval = nonNegative("http2PingInterval", d);
+            return this;
+        }
+
+        /** How long that PING may go unanswered before the connection and its streams fail. Default 15 s. */
+        public Builder http2PingTimeout(Duration d) {
+            this.http2PingTimeout = positive("http2PingTimeout", d);
+            return this;
+        }
+
         /** For tests: the monotonic clock (nanoseconds) the pool uses. */
         Builder clock(LongSupplier clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
@@ -417,7 +470,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
                             + "clientCertificate, tlsProtocols, tlsCiphers or insecureSkipTlsVerificationForTestsOnly");
                 }
                 return new JdkSslContext(sslContext, true, null, IdentityCipherSuiteFilter.INSTANCE,
-                        null, ClientAuth.NONE, null, false);
+                        alpn(), ClientAuth.NONE, null, false);
             }
             if (trustPem != null && trustStore != null) {
                 throw new IllegalStateException("trustPem and trustStore cannot both be set");
@@ -449,10 +502,20 @@ public final class Transport implements RoundTripper, AutoCloseable {
                     b.ciphers(java.util.Arrays.asList(tlsCiphers));
                 }
                 step = "context";
+                b.applicationProtocolConfig(alpn());
                 return b.build();
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 throw new IllegalStateException("cannot create the TLS context (" + step + "): " + e.getMessage(), e);
             }
+        }
+
+        /** ALPN offers h2 first, then http/1.1 (Go's order); only http/1.1 when HTTP/2 is disabled. */
+        private ApplicationProtocolConfig alpn() {
+            return new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                    ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                    ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                    disableHttp2 ? new String[] {ApplicationProtocolNames.HTTP_1_1}
+                            : new String[] {ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1});
         }
 
         private static java.nio.file.Path readable(String name, java.nio.file.Path file) {

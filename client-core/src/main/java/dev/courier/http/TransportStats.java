@@ -18,11 +18,19 @@ public record TransportStats(Map<RouteKey, RouteStats> routes) {
      * @param pending requests waiting for a connection: queued at {@code maxConnsPerHost}, or waiting for
      *                a dial in progress (or whichever connection is released first)
      * @param total   open connections plus dials in progress
+     * @param streams requests in flight on the route's connections: the same as {@code active} over
+     *                HTTP/1.1; over HTTP/2 one connection carries many
      */
-    public record RouteStats(int idle, int active, int pending, int total) {
+    public record RouteStats(int idle, int active, int pending, int total, int streams) {
+        /** Counts of an HTTP/1.1 route, where each active connection carries one request. */
+        public RouteStats(int idle, int active, int pending, int total) {
+            this(idle, active, pending, total, active);
+        }
+
         @Override
         public String toString() {
-            return active + " active, " + idle + " idle, " + pending + " pending, " + total + " total";
+            return active + " active" + (streams != active ? " (" + streams + " streams)" : "") + ", " + idle
+                    + " idle, " + pending + " pending, " + total + " total";
         }
     }
 
@@ -34,6 +42,11 @@ public record TransportStats(Map<RouteKey, RouteStats> routes) {
     /** Sum of idle connections over all routes. */
     public int idle() {
         return routes.values().stream().mapToInt(RouteStats::idle).sum();
+    }
+
+    /** Sum of requests in flight over all routes (HTTP/2 streams count one each). */
+    public int streams() {
+        return routes.values().stream().mapToInt(RouteStats::streams).sum();
     }
 
     /** Sum of waiting requests over all routes. */

@@ -11,6 +11,15 @@ package dev.courier.http.internal;
  *   h1         Http1Connection: runs one Http1Exchange at a time, watches the idle connection
  * </pre>
  *
+ * or, when ALPN chose "h2" (or the Transport speaks h2c with prior knowledge):
+ *
+ * <pre>
+ *   [h2-idle]  IdleStateHandler: read-idle events that trigger the PING health check
+ *   h2-codec   Http2FrameCodec (SETTINGS_MAX_HEADER_LIST_SIZE = maxResponseHeaderBytes, push off)
+ *   h2-mux     Http2MultiplexHandler: one child channel per stream, each with its Http2Stream
+ *   h2         Http2Connection: SETTINGS to pool capacity, GOAWAY, PING
+ * </pre>
+ *
  * Decompression is not a handler: {@code BodyStream} decodes as the consumer demands, so a slow
  * consumer also slows decompression.
  */
@@ -20,6 +29,10 @@ public final class PipelineNames {
     public static final String RESPONSE_START = "response-start";
     public static final String CODEC = "codec";
     public static final String H1 = "h1";
+    public static final String H2_IDLE = "h2-idle";
+    public static final String H2_CODEC = "h2-codec";
+    public static final String H2_MUX = "h2-mux";
+    public static final String H2 = "h2";
 
     private PipelineNames() {
     }

@@ -10,7 +10,18 @@ import dev.courier.http.internal.h1.ResponseStartHandler;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http2.Http2CodecUtil;
+import io.netty.handler.codec.http2.Http2Exception;
+import io.netty.handler.codec.http2.Http2FrameCodec;
+import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
+import io.netty.handler.codec.http2.Http2MultiplexHandler;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.ApplicationProtocolNames;
 import io.netty.handler.ssl.NotSslRecordException;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
+import dev.courier.http.internal.h2.Http2Connection;
+import dev.courier.http.internal.h2.PushedStreams;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
@@ -20,7 +31,9 @@ import javax.net.ssl.SSLParameters;
 
 /**
  * Installs a new connection's pipeline in the order {@link PipelineNames} documents: TLS for https
- * routes (SNI and hostname verification on), then the HTTP/1.1 codec and connection handler.
+ * routes (SNI and hostname verification on, ALPN offering h2 and http/1.1 unless HTTP/2 is disabled),
+ * then the HTTP/2 frame codec, multiplexer and connection handler when ALPN chose h2 (or for h2c with
+ * prior knowledge), else the HTTP/1.1 codec and connection handler.
  */
 public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     private final SslContext sslContext;
@@ -28,18 +41,31 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     private final long tlsHandshakeTimeoutMillis;
     private final int maxResponseHeaderBytes;
 
+    private final Http2Options http2;
+
+    /**
+     * HTTP/2 settings of the transport.
+     *
+     * @param priorKnowledge   speak h2c (HTTP/2 without TLS) to plaintext routes from the first byte
+     * @param pingIntervalNanos read-idle time after which a PING checks the connection; 0 = never
+     * @param pingTimeoutNanos  how long that PING may go unanswered before the connection is closed
+     */
+    public record Http2Options(boolean priorKnowledge, long pingIntervalNanos, long pingTimeoutNanos) {
+    }
+
     public PipelineSetup(SslContext sslContext, boolean verifyHostname, long tlsHandshakeTimeoutMillis,
-            int maxResponseHeaderBytes) {
+            int maxResponseHeaderBytes, Http2Options http2) {
         this.sslContext = sslContext;
         this.verifyHostname = verifyHostname;
         this.tlsHandshakeTimeoutMillis = tlsHandshakeTimeoutMillis;
         this.maxResponseHeaderBytes = maxResponseHeaderBytes;
+        this.http2 = http2;
     }
 
     @Override
     public void setup(Channel ch, RouteKey route, ClientTrace trace, BiConsumer<Object, Throwable> ready) {
         if (!route.isTls()) {
-            ready.accept(addHttp1(ch), null);
+            ready.accept(http2.priorKnowledge() ? addHttp2(ch) : addHttp1(ch), null);
             return;
         }
         SslHandler ssl = sslContext.newHandler(ch.alloc(), route.host(), route.port());
@@ -72,7 +98,9 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
                         + describe(f.cause()), f.cause(), f.cause() instanceof SslHandshakeTimeoutException));
                 return;
             }
-            ready.accept(addHttp1(ch), null);
+            // ALPN: the server chose h2 from what the SslContext offered, or nothing (HTTP/1.1).
+            ready.accept(ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol()) ? addHttp2(ch) : addHttp1(ch),
+                    null);
         });
         ch.read();
     }
@@ -89,6 +117,51 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
             }
         }
         return cause.getMessage();
+    }
+
+    /** Stream window (Go's transportDefaultStreamFlow is 4 MiB): what a server may send ahead of the reader. */
+    static final int STREAM_WINDOW = 1 << 20;
+    /** -Dcourier.h2.frameLog=true logs every HTTP/2 frame at INFO under "courier.h2.frames", for debugging. */
+    private static final boolean FRAME_LOG = Boolean.getBoolean("courier.h2.frameLog");
+    /**
+     * Connection window, shared by the streams: as large as Go's (1 GiB), so that streams whose readers are
+     * slow cannot use it all up and starve the others; what each stream buffers is bounded by its own window.
+     */
+    static final int CONNECTION_WINDOW = 1 << 30;
+
+    private Http2Connection addHttp2(Channel ch) {
+        Http2Settings settings = new Http2Settings()
+                .pushEnabled(false)
+                .maxHeaderListSize(maxResponseHeaderBytes)
+                .initialWindowSize(STREAM_WINDOW);
+        Http2FrameCodecBuilder builder = Http2FrameCodecBuilder.forClient();
+        if (FRAME_LOG) {
+            builder.frameLogger(new io.netty.handler.codec.http2.Http2FrameLogger(io.netty.handler.logging.LogLevel.INFO,
+                    "courier.h2.frames"));
+        }
+        Http2FrameCodec codec = builder
+                .initialSettings(settings)
+                .encoderEnforceMaxConcurrentStreams(true) // streams beyond the server's limit wait, not fail
+                .build();
+        Http2Connection handler = new Http2Connection(http2.pingIntervalNanos() > 0 ? http2.pingTimeoutNanos() : 0);
+        if (http2.pingIntervalNanos() > 0) {
+            ch.pipeline().addLast(PipelineNames.H2_IDLE,
+                    new IdleStateHandler(http2.pingIntervalNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        }
+        ch.pipeline().addLast(PipelineNames.H2_CODEC, codec);
+        ch.pipeline().addLast(PipelineNames.H2_MUX, new Http2MultiplexHandler(PushedStreams.REJECT));
+        ch.pipeline().addLast(PipelineNames.H2, handler);
+        try {
+            io.netty.handler.codec.http2.Http2Stream connectionStream = codec.connection().connectionStream();
+            codec.connection().local().flowController().incrementWindowSize(connectionStream,
+                    CONNECTION_WINDOW - Http2CodecUtil.DEFAULT_WINDOW_SIZE);
+        } catch (Http2Exception impossible) {
+            throw new IllegalStateException(impossible);
+        }
+        ch.flush();
+        // Frames of every stream arrive on the connection; each stream's window bounds what it buffers.
+        ch.config().setAutoRead(true);
+        return handler;
     }
 
     private Http1Connection addHttp1(Channel ch) {

@@ -94,4 +94,24 @@ public final class Await {
     private static String format(Duration d) {
         return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s" : d.toMillis() + " ms";
     }
+
+    /**
+     * Waits until {@code value} stops changing (the same over 5 samples 50 ms apart) and returns it: for a
+     * producer that must stop by itself, such as a server held back by flow control. Bounded by 10 s.
+     */
+    public static long settled(String what, java.util.function.LongSupplier value) {
+        long deadline = System.nanoTime() + DEFAULT_BOUND.toNanos();
+        long last = value.getAsLong();
+        int same = 0;
+        while (same < 5) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(what + " still changing after " + DEFAULT_BOUND + ": " + value.getAsLong());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            long now = value.getAsLong();
+            same = now == last ? same + 1 : 0;
+            last = now;
+        }
+        return last;
+    }
 }

@@ -24,6 +24,7 @@ public final class CourierExtension implements BeforeAllCallback, AfterEachCallb
     private final NettyLeakExtension leaks = new NettyLeakExtension();
     private final List<Transport> transports = new ArrayList<>();
     private final List<TestServer> servers = new ArrayList<>();
+    private final List<AutoCloseable> others = new ArrayList<>();
     private boolean expectActiveConnections;
 
     /** A transport with test-friendly settings (and {@code customize} applied), checked and closed after the test. */
@@ -63,6 +64,12 @@ public final class CourierExtension implements BeforeAllCallback, AfterEachCallb
         return s;
     }
 
+    /** Closes {@code resource} (another kind of server, say) after the test, after the transports. */
+    public <T extends AutoCloseable> T closeAfter(T resource) {
+        others.add(resource);
+        return resource;
+    }
+
     /** For a test that deliberately ends with a leased connection (e.g. an upgraded one it owns). */
     public void expectActiveConnections() {
         expectActiveConnections = true;
@@ -88,8 +95,12 @@ public final class CourierExtension implements BeforeAllCallback, AfterEachCallb
         } finally {
             transports.forEach(Transport::close);
             servers.forEach(TestServer::close);
+            for (AutoCloseable c : others) {
+                c.close();
+            }
             transports.clear();
             servers.clear();
+            others.clear();
         }
         if (failure != null) {
             throw failure;

@@ -42,6 +42,8 @@ public final class BodyStream {
     private boolean inputEnded;
     private boolean terminated;
     private boolean draining;
+    /** Pieces and ends received, so that drain() sees what a source delivered from inside demand(). */
+    private long arrivals;
     private Headers trailerFields = Headers.empty();
     private Throwable pendingError;
 
@@ -106,6 +108,7 @@ public final class BodyStream {
             return;
         }
         queue.add(data);
+        arrivals++;
         drain();
     }
 
@@ -116,6 +119,7 @@ public final class BodyStream {
         }
         this.trailerFields = trailerFields;
         ended = true;
+        arrivals++;
         drain();
     }
 
@@ -318,21 +322,28 @@ public final class BodyStream {
         }
         draining = true;
         try {
-            while (!terminated && demand > 0) {
-                ByteBuf next = decompressor == null ? queue.poll() : nextDecoded();
-                if (next == null) {
-                    break;
+            for (;;) {
+                while (!terminated && demand > 0) {
+                    ByteBuf next = decompressor == null ? queue.poll() : nextDecoded();
+                    if (next == null) {
+                        break;
+                    }
+                    demand--;
+                    sink.onData(next);
                 }
-                demand--;
-                sink.onData(next);
-            }
-            if (terminated) {
-                return;
-            }
-            if (isFullyDelivered()) {
-                finish(null, true, false);
-            } else if (demand > 0 && !ended) {
-                source.demand();
+                if (terminated) {
+                    return;
+                }
+                if (isFullyDelivered()) {
+                    finish(null, true, false);
+                } else if (demand > 0 && !ended) {
+                    long before = arrivals;
+                    source.demand();
+                    if (arrivals != before) {
+                        continue; // the source delivered within demand() (an HTTP/2 stream's buffered frames)
+                    }
+                }
+                break;
             }
         } catch (DecompressionException e) {
             finish(source.failure("cannot decompress the body: " + e.getMessage(), e), true, true);

@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Reading the parts of a response head that shape its body (content coding, charset, keep-alive timeout), and describing a bad head. */
-final class ContentDecoding {
+public final class ContentDecoding {
     private ContentDecoding() {
     }
 
@@ -21,7 +21,7 @@ final class ContentDecoding {
      * A decompressor for {@code contentEncoding} if it is one Courier asked for (gzip, deflate), else
      * null. Deflate accepts both the zlib format (RFC 9110) and the raw deflate some servers send.
      */
-    static Decompressor decompressorFor(String contentEncoding, ByteBufAllocator alloc) {
+    public static Decompressor decompressorFor(String contentEncoding, ByteBufAllocator alloc) {
         if (contentEncoding == null) {
             return null;
         }
@@ -55,7 +55,7 @@ final class ContentDecoding {
     }
 
     /** The charset a Content-Type names, or UTF-8. */
-    static Charset charset(String contentType) {
+    public static Charset charset(String contentType) {
         if (contentType != null) {
             int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
             if (i >= 0) {

@@ -8,6 +8,9 @@ import dev.courier.http.RequestException;
 import dev.courier.http.RequestException.Phase;
 import dev.courier.http.RouteKey;
 import dev.courier.http.internal.ExchangeFuture;
+import dev.courier.http.internal.ExchangeOwner;
+import dev.courier.http.internal.h2.Http2Connection;
+import dev.courier.http.internal.h2.Http2Stream;
 import dev.courier.http.internal.SlowCallbacks;
 import dev.courier.http.internal.TransportContext;
 import dev.courier.http.internal.body.BodySource;
@@ -48,7 +51,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Threads: created on the caller's thread; after a connection is acquired every step runs on that
  * connection's event loop. Cancellation and timeouts may come from any thread and hop to the loop.
  */
-public final class Http1Exchange extends PoolRequest implements ExchangeFuture.Abortable, BodySource, Runnable {
+public final class Http1Exchange extends PoolRequest implements ExchangeFuture.Abortable, BodySource, Runnable,
+        ExchangeOwner {
     /** Go's {@code max1xxResponses}: a server sending more interim responses than this is broken. */
     static final int MAX_INFORMATIONAL = 5;
     /** A body remainder at most this large is drained on close to keep the connection (Go slurps 2 KiB). */
@@ -89,6 +93,8 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private boolean finished;
     private int informational;
     private BodyStream body;
+    /** The attempt when the connection speaks HTTP/2: the stream does the protocol work, this exchange the rest. */
+    private Http2Stream stream;
     private long bodyExpected = -1;
     private long bodyReceived;
     private ScheduledFuture<?> headerTimer;
@@ -116,11 +122,13 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         return f;
     }
 
-    Request request() {
+    @Override
+    public Request request() {
         return request;
     }
 
-    ClientTrace trace() {
+    @Override
+    public ClientTrace trace() {
         return trace;
     }
 
@@ -188,7 +196,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         this.conn = connection;
         this.reused = reused;
         this.idleNanos = Math.max(0, idleNanos);
-        this.handler = (Http1Connection) connection.protocolHandler();
         Channel ch = connection.channel();
         if (trace != null) {
             boolean wasIdle = reused && idleNanos >= 0;
@@ -197,9 +204,23 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
         if (!ch.isActive()) {
             // The server closed it between the pool's check and now: nothing was written.
-            failBeforeResponse(Phase.WRITE_REQUEST, new ClosedChannelException(), false, true);
+            if (connection.protocolHandler() instanceof Http2Connection) {
+                ctx.pool().release(connection, false);
+                conn = null;
+                attemptFailed(Phase.WRITE_REQUEST, new ClosedChannelException(), false,
+                        staleConnectionRetryReason(false, true, false));
+            } else {
+                this.handler = (Http1Connection) connection.protocolHandler();
+                failBeforeResponse(Phase.WRITE_REQUEST, new ClosedChannelException(), false, true);
+            }
             return;
         }
+        if (connection.protocolHandler() instanceof Http2Connection) {
+            stream = new Http2Stream(this, ctx, connection);
+            stream.start();
+            return;
+        }
+        this.handler = (Http1Connection) connection.protocolHandler();
         handler.connectionId(connection.id());
         handler.begin(this);
         writer.write(handler.context());
@@ -559,6 +580,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private void retry() {
         attempt++;
         conn = null;
+        stream = null;
         handler = null;
         reused = false;
         idleNanos = 0;
@@ -600,11 +622,47 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
         if (!delivered) {
             // Cancelled or timed out a moment ago: nobody will read this body.
-            body.close();
+            response.close();
         }
     }
 
-    RequestException exception(Phase phase, String detail, Throwable cause, boolean timeout) {
+    // ---- ExchangeOwner: what an HTTP/2 stream reports ----
+
+    @Override
+    public void deliver(ResponseImpl response) {
+        complete(response);
+    }
+
+    @Override
+    public void bodyEnded() {
+        cancelDeadline();
+    }
+
+    @Override
+    public void attemptFailed(Phase phase, Throwable cause, boolean timeout, String retryReason) {
+        RequestException error = exception(phase, null, cause, timeout);
+        if (retryReason != null && attempt == 0 && !timeout && !aborted && !isDone()) {
+            if (trace != null) {
+                trace.retrying(attempt + 1, error, retryReason);
+            }
+            retry();
+            return;
+        }
+        complete(error);
+    }
+
+    @Override
+    public String staleConnectionRetryReason(boolean answered, boolean nothingWritten, boolean bodyStarted) {
+        return Retries.reason(request, reused, answered, nothingWritten, bodyStarted);
+    }
+
+    @Override
+    public boolean isAbandoned() {
+        return aborted || isDone();
+    }
+
+    @Override
+    public RequestException exception(Phase phase, String detail, Throwable cause, boolean timeout) {
         return new RequestException(request.method(), request.redactedUri(), phase, detail, cause, timeout,
                 conn == null ? null : conn.id(), reused, reused ? Duration.ofNanos(idleNanos) : null);
     }
@@ -660,6 +718,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     }
 
     private void abortOnLoop(Throwable cause, boolean timeout) {
+        if (stream != null) {
+            stream.abort(cause, timeout);
+            return;
+        }
         if (conn == null || finished) {
             return;
         }

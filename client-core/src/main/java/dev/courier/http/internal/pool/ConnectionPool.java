@@ -126,7 +126,13 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                     }
                 }
                 if (got == null) {
-                    if (config.maxConnsPerHost() == 0 || rp.total < config.maxConnsPerHost()) {
+                    if (rp.multiplexed && !forceNew && rp.dialing > 0) {
+                        // HTTP/2: the connection being dialed will carry this request too (Go dials once per
+                        // h2 route too); it serves every waiter its stream limit allows.
+                        enqueueLocked(rp, request, now, false);
+                    } else if (rp.multiplexed && !forceNew && config.strictMaxConcurrentStreams() && rp.total > 0) {
+                        enqueueLocked(rp, request, now, true);
+                    } else if (config.maxConnsPerHost() == 0 || rp.total < config.maxConnsPerHost()) {
                         rp.total++;
                         rp.dialing++;
                         request.hasOwnDial = true;
@@ -197,12 +203,17 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             if (c.removed || rp == null) {
                 return;
             }
+            rp.streams--;
             if (c.leases == 0) {
                 rp.active--;
             }
-            boolean keep = reusable && !closed && !config.keepAlivesDisabled() && c.channel().isActive()
+            boolean keep = reusable && !closed && !c.retired && !config.keepAlivesDisabled() && c.channel().isActive()
                     && !c.isExpired(now);
-            if (!keep) {
+            if (!keep && c.leases > 0 && c.channel().isActive() && !closed) {
+                // Other streams still run on this multiplexed connection: no new ones; it closes after the last.
+                c.retired = true;
+                rp.shared.remove(c);
+            } else if (!keep) {
                 removeLocked(rp, c);
                 toClose = add(toClose, c);
                 dials = dialForWaitersLocked(rp);
@@ -241,7 +252,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         try {
             c.capacity = Math.max(1, capacity);
             RoutePool rp = routes.get(c.route());
-            if (rp == null || c.removed || c.leases == 0) {
+            if (rp == null || c.removed || c.retired || c.leases == 0) {
                 return;
             }
             PoolRequest next;
@@ -261,6 +272,33 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         }
     }
 
+    /**
+     * Takes a multiplexed connection out of service (the server sent GOAWAY): no new requests; streams in
+     * flight finish; the connection closes after the last one, or now if none runs.
+     */
+    public void retire(PooledConnection c) {
+        List<PooledConnection> toClose = null;
+        List<PoolRequest> dials = null;
+        lock.lock();
+        try {
+            c.retired = true;
+            RoutePool rp = routes.get(c.route());
+            if (rp == null || c.removed) {
+                return;
+            }
+            rp.shared.remove(c);
+            if (c.leases == 0) {
+                removeLocked(rp, c);
+                toClose = add(toClose, c);
+            }
+            dials = dialForWaitersLocked(rp);
+        } finally {
+            lock.unlock();
+        }
+        closeAll(toClose);
+        startDials(dials);
+    }
+
     private void startDial(RouteKey route, PoolRequest request) {
         request.onDialStart();
         dialer.dial(route, request, (connection, error) -> dialDone(route, request, connection, error));
@@ -276,6 +314,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
 
     private void dialDone(RouteKey route, PoolRequest origin, PooledConnection c, Throwable error) {
         PoolRequest target = null;
+        List<PoolRequest> alsoServed = null;
         PoolRequest failed = null;
         boolean closeIt = false;
         List<PooledConnection> toClose = null;
@@ -301,6 +340,10 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             } else {
                 live.add(c);
                 c.channel().attr(CONNECTION).set(c);
+                if (c.protocolHandler() instanceof Multiplexed) {
+                    c.capacity = Math.max(1, ((Multiplexed) c.protocolHandler()).initialCapacity());
+                    rp.multiplexed = true;
+                }
                 if (config.maxLifetimeNanos() > 0) {
                     // Up to 10% jitter, so connections opened together don't all re-dial (and re-resolve DNS) together.
                     long jitter = (long) (config.maxLifetimeNanos() * 0.1 * ThreadLocalRandom.current().nextDouble());
@@ -310,6 +353,19 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                 if (target != null) {
                     removeWaiterLocked(rp, target);
                     leaseLocked(rp, c);
+                    // A multiplexed connection serves as many waiters as it has streams for.
+                    PoolRequest next;
+                    while (c.leases < c.capacity && (next = rp.firstEligibleWaiterLocked()) != null) {
+                        removeWaiterLocked(rp, next);
+                        leaseLocked(rp, c);
+                        alsoServed = add(alsoServed, next);
+                    }
+                    if (c.leases < c.capacity && !rp.shared.contains(c)) {
+                        rp.shared.add(c);
+                    }
+                    if (rp.multiplexed) {
+                        dials = dialForWaitersLocked(rp); // waiters beyond its streams, unless strict
+                    }
                 } else {
                     putIdleLocked(rp, c, now);
                     toClose = evictOverLimitsLocked(rp, toClose);
@@ -320,6 +376,9 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         }
         if (c != null && error == null && !closeIt) {
             c.channel().closeFuture().addListener(f -> onChannelClosed(c));
+            if (c.protocolHandler() instanceof Multiplexed) {
+                ((Multiplexed) c.protocolHandler()).attach(this, c);
+            }
         }
         if (closeIt) {
             c.channel().close();
@@ -330,6 +389,11 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         }
         if (target != null) {
             target.onAcquired(c, false, 0);
+        }
+        if (alsoServed != null) {
+            for (PoolRequest r : alsoServed) {
+                r.onAcquired(c, false, -1);
+            }
         }
         startDials(dials);
     }
@@ -384,6 +448,9 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             return null;
         }
         while (config.maxConnsPerHost() == 0 || rp.total < config.maxConnsPerHost()) {
+            if (rp.multiplexed && (rp.dialing > 0 || config.strictMaxConcurrentStreams() && rp.total > 0)) {
+                break; // one HTTP/2 dial serves every waiter it has streams for; strict mode never opens a second
+            }
             PoolRequest r = rp.firstUndialedWaiterLocked();
             if (r == null) {
                 break;
@@ -419,9 +486,12 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             rp.idle.remove(c); // no-op when polled already; O(idle) only when a waiter takes a just-released one
         }
         c.leases++;
+        rp.streams++;
         c.everLeased = true;
         if (c.leases >= c.capacity) {
             rp.shared.remove(c);
+        } else if (!c.retired && !rp.shared.contains(c)) {
+            rp.shared.add(c); // a multiplexed connection with streams to spare serves the next request too
         }
     }
 
@@ -472,6 +542,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         rp.total--;
         if (c.leases > 0) {
             rp.active--;
+            rp.streams -= c.leases;
         } else {
             rp.idle.remove(c);
             lru.remove(c);
@@ -636,7 +707,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         }
     }
 
-    private static List<PooledConnection> add(List<PooledConnection> list, PooledConnection c) {
+    private static <T> List<T> add(List<T> list, T c) {
         if (list == null) {
             list = new ArrayList<>(2);
         }

@@ -29,6 +29,8 @@ public final class PooledConnection {
     long expiresAtNanos = Long.MAX_VALUE;
     long keepAliveDeadlineNanos = Long.MAX_VALUE;
     boolean removed;
+    /** A multiplexed connection that takes no new requests (GOAWAY, or a stream saw it fail). */
+    boolean retired;
     boolean everLeased;
     PooledConnection lruPrev;
     PooledConnection lruNext;

@@ -26,8 +26,12 @@ public final class RoutePool implements ChannelPool {
     final List<PooledConnection> shared = new ArrayList<>(0);
     final ArrayDeque<PoolRequest> waiters = new ArrayDeque<>();
     int active;
+    /** Requests in flight over this route's connections: equal to {@link #active} on HTTP/1.1. */
+    int streams;
     int total;
     int dialing;
+    /** The route's connections speak HTTP/2 (the last dial negotiated it): share them, dial one at a time. */
+    boolean multiplexed;
 
     RoutePool(RouteKey route, ConnectionPool owner) {
         this.route = route;
@@ -39,7 +43,7 @@ public final class RoutePool implements ChannelPool {
     }
 
     TransportStats.RouteStats statsLocked() {
-        return new TransportStats.RouteStats(idle.size(), active, waiters.size(), total);
+        return new TransportStats.RouteStats(idle.size(), active, waiters.size(), total, streams);
     }
 
     boolean isUnusedLocked() {

@@ -1,0 +1,203 @@
+package dev.courier.http.internal.h2;
+
+import dev.courier.http.internal.pool.ConnectionPool;
+import dev.courier.http.internal.pool.Multiplexed;
+import dev.courier.http.internal.pool.PooledConnection;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2GoAwayFrame;
+import io.netty.handler.codec.http2.Http2PingFrame;
+import io.netty.handler.codec.http2.Http2SettingsFrame;
+import io.netty.handler.codec.http2.Http2StreamChannelBootstrap;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP/2 connection handler, after the multiplexer in the connection's pipeline (Go's
+ * {@code http2ClientConn} read side for connection-level frames): reports the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS to the pool as the connection's capacity, retires the connection on
+ * GOAWAY (streams the server did not process are failed as retryable by the multiplexer's event), and
+ * checks a read-idle connection with a PING that must be answered in time, so that a dead connection
+ * cannot stall every request multiplexed on it.
+ *
+ * <p>Event-loop confined, except {@link #attach}, which hops onto the loop.
+ */
+public final class Http2Connection extends ChannelInboundHandlerAdapter implements Multiplexed {
+    private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
+    /** Streams assumed until the server's first SETTINGS says otherwise (the rule; Go assumes 100 too). */
+    static final int ASSUMED_MAX_STREAMS = 100;
+
+    private final long pingTimeoutNanos;
+    private ChannelHandlerContext ctx;
+    private Http2StreamChannelBootstrap bootstrap;
+    private ConnectionPool pool;
+    private PooledConnection connection;
+    private long maxStreams = -1;
+    private boolean goAway;
+    private GoAway lastGoAway;
+    private ScheduledFuture<?> pingTimer;
+    private long pingPayload;
+    private Throwable closeCause;
+
+    /** What a GOAWAY said: for the errors of streams it refused, and for the connection's own. */
+    public record GoAway(long errorCode, int lastStreamId, String debugData) {
+        public String describe() {
+            return "GOAWAY from the server (" + errorName(errorCode) + ", last stream " + lastStreamId
+                    + (debugData.isEmpty() ? "" : ", debug data \"" + debugData + "\"") + ")";
+        }
+    }
+
+    /** {@code pingTimeoutNanos}: how long a PING sent on read-idle may stay unanswered; 0 = no health check. */
+    public Http2Connection(long pingTimeoutNanos) {
+        this.pingTimeoutNanos = pingTimeoutNanos;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        // Streams read only when their consumer asks: the stream window then bounds what each buffers.
+        this.bootstrap = new Http2StreamChannelBootstrap(ctx.channel()).option(ChannelOption.AUTO_READ, false);
+    }
+
+    @Override
+    public int initialCapacity() {
+        return maxStreams >= 0 ? (int) Math.min(Integer.MAX_VALUE, maxStreams) : ASSUMED_MAX_STREAMS;
+    }
+
+    @Override
+    public void attach(ConnectionPool pool, PooledConnection connection) {
+        Channel ch = connection.channel();
+        if (!ch.eventLoop().inEventLoop()) {
+            ch.eventLoop().execute(() -> attach(pool, connection));
+            return;
+        }
+        this.pool = pool;
+        this.connection = connection;
+        if (goAway) {
+            pool.retire(connection);
+        } else if (maxStreams >= 0) {
+            pool.setCapacity(connection, capacity(maxStreams));
+        }
+    }
+
+    /** The bootstrap that opens this connection's streams (one per connection, used on its loop). */
+    Http2StreamChannelBootstrap bootstrap() {
+        return bootstrap;
+    }
+
+    /** The GOAWAY the server sent, or null. */
+    GoAway goAway() {
+        return lastGoAway;
+    }
+
+    /** Why the connection failed, when it did (a PING timeout, a connection error), else null. */
+    Throwable closeCause() {
+        return closeCause;
+    }
+
+    String connectionId() {
+        return connection == null ? "?" : connection.id();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof Http2SettingsFrame) {
+                Long max = ((Http2SettingsFrame) msg).settings().maxConcurrentStreams();
+                if (max != null) {
+                    maxStreams = max;
+                    if (pool != null && !goAway) {
+                        pool.setCapacity(connection, capacity(max));
+                    }
+                }
+            } else if (msg instanceof Http2GoAwayFrame) {
+                Http2GoAwayFrame frame = (Http2GoAwayFrame) msg;
+                goAway = true;
+                lastGoAway = new GoAway(frame.errorCode(), frame.lastStreamId(),
+                        frame.content().toString(StandardCharsets.UTF_8));
+                log.debug("{}: {}", connectionId(), lastGoAway.describe());
+                if (pool != null) {
+                    pool.retire(connection);
+                }
+            } else if (msg instanceof Http2PingFrame && ((Http2PingFrame) msg).ack()) {
+                if (((Http2PingFrame) msg).content() == pingPayload && pingTimer != null) {
+                    pingTimer.cancel(false);
+                    pingTimer = null;
+                }
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (pingTimeoutNanos > 0 && pingTimer == null && ctx.channel().isActive()) {
+                sendPing();
+            }
+            return;
+        }
+        ReferenceCountUtil.release(evt);
+    }
+
+    /** Go's {@code healthCheck}: a PING after read-idle; no ACK in time means the connection is dead. */
+    private void sendPing() {
+        pingPayload = System.nanoTime();
+        ctx.writeAndFlush(new DefaultHttp2PingFrame(pingPayload));
+        pingTimer = ctx.executor().schedule(() -> {
+            pingTimer = null;
+            log.debug("{}: no PING acknowledgement within {} ms; closing the connection", connectionId(),
+                    TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos));
+            closeCause = new PingTimeoutException(pingTimeoutNanos);
+            ctx.close();
+        }, pingTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (pingTimer != null) {
+            pingTimer.cancel(false);
+            pingTimer = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // Connection errors: the codec has already sent GOAWAY; the streams hear of it as their channels close.
+        log.debug("{}: HTTP/2 connection error; closing it", connectionId(), cause);
+        if (closeCause == null) {
+            closeCause = cause;
+        }
+        ctx.close();
+    }
+
+    private static int capacity(long maxStreams) {
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, maxStreams));
+    }
+
+    /** An HTTP/2 error code by its RFC 9113 name, e.g. "REFUSED_STREAM (0x7)". */
+    public static String errorName(long code) {
+        Http2Error e = Http2Error.valueOf(code);
+        return (e == null ? "unknown error" : e.name()) + " (0x" + Long.toHexString(code) + ")";
+    }
+
+    /** The connection did not answer a PING in time. */
+    public static final class PingTimeoutException extends java.io.IOException {
+        PingTimeoutException(long timeoutNanos) {
+            super("HTTP/2 connection did not acknowledge a PING within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos)
+                    + " ms: it is dead");
+        }
+    }
+
+}
