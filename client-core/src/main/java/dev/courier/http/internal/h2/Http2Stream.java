@@ -2,6 +2,7 @@ package dev.courier.http.internal.h2;
 
 import dev.courier.http.ClientTrace;
 import dev.courier.http.Headers;
+import dev.courier.http.Http2Exception;
 import dev.courier.http.Protocol;
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
@@ -509,12 +510,10 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (!headersReceived) {
             String reason = code == Http2Error.REFUSED_STREAM.code() && replayable()
                     ? "the server refused the stream (REFUSED_STREAM): it did not process the request" : null;
-            fail(requestDone ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, new StreamResetException(what, code),
+            fail(requestDone ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, new Http2Exception(what, code),
                     false, reason);
-        } else if (code == Http2Error.NO_ERROR.code() && responseEnded) {
-            finish();
         } else {
-            bodyError(new StreamResetException(what, code));
+            bodyError(new Http2Exception(what, code));
         }
     }
 
@@ -526,8 +525,8 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
                 Http2GoAwayFrame goAway = (Http2GoAwayFrame) evt;
                 Http2Connection.GoAway g = new Http2Connection.GoAway(goAway.errorCode(), goAway.lastStreamId(),
                         goAway.content().toString(java.nio.charset.StandardCharsets.UTF_8));
-                IOException cause = new StreamResetException(g.describe() + "; this stream (" + stream.stream().id()
-                        + ") was not processed", goAway.errorCode());
+                IOException cause = new Http2Exception(g.describe() + "; this stream (" + stream.stream().id()
+                        + ") was not processed", goAway.errorCode(), g.lastStreamId(), g.debugData());
                 if (!headersReceived) {
                     fail(requestDone ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, cause, false,
                             replayable() ? "the server sent GOAWAY before processing the stream" : null);
@@ -710,21 +709,6 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (continueTimer != null) {
             continueTimer.cancel(false);
             continueTimer = null;
-        }
-    }
-
-    /** RST_STREAM or GOAWAY: the HTTP/2 error code is kept for callers who inspect the cause. */
-    public static final class StreamResetException extends IOException {
-        private final long errorCode;
-
-        StreamResetException(String message, long errorCode) {
-            super(message);
-            this.errorCode = errorCode;
-        }
-
-        /** The HTTP/2 error code (RFC 9113 section 7). */
-        public long errorCode() {
-            return errorCode;
         }
     }
 }
