@@ -82,6 +82,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     private boolean bodyStarted;
     private boolean addedAcceptEncoding;
     private boolean awaitingContinue;
+    private boolean closedByPeer;
     private int informational;
     private BodyStream body;
     private long bodyExpected = -1;
@@ -370,8 +371,6 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
                 onHeaders((Http2HeadersFrame) msg);
             } else if (msg instanceof Http2DataFrame) {
                 onData((Http2DataFrame) msg);
-            } else if (msg instanceof Http2ResetFrame) {
-                onReset((Http2ResetFrame) msg);
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -505,6 +504,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     }
 
     private void onReset(Http2ResetFrame frame) {
+        closedByPeer = true; // the multiplexer closes the stream; answering a reset with a reset is forbidden
         long code = frame.errorCode();
         String what = "the server reset the stream: " + Http2Connection.errorName(code);
         if (!headersReceived) {
@@ -520,9 +520,13 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     @Override
     public void userEventTriggered(ChannelHandlerContext hctx, Object evt) {
         try {
-            if (evt instanceof Http2GoAwayFrame && !finished) {
+            if (evt instanceof Http2ResetFrame && !finished) {
+                // The multiplexer delivers resets as events: they are not flow-controlled, and must not wait for read().
+                onReset((Http2ResetFrame) evt);
+            } else if (evt instanceof Http2GoAwayFrame && !finished) {
                 // The multiplexer tells the streams above the GOAWAY's last stream id: not processed.
                 Http2GoAwayFrame goAway = (Http2GoAwayFrame) evt;
+                closedByPeer = true; // the codec closes the streams the server will not process
                 Http2Connection.GoAway g = new Http2Connection.GoAway(goAway.errorCode(), goAway.lastStreamId(),
                         goAway.content().toString(java.nio.charset.StandardCharsets.UTF_8));
                 IOException cause = new Http2Exception(g.describe() + "; this stream (" + stream.stream().id()
@@ -648,8 +652,13 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (s != null) {
             s.cancel();
         }
-        if (stream != null && stream.isActive() && !(responseEnded && requestDone)) {
-            stream.close(); // RST_STREAM(CANCEL) while the stream is open
+        if (stream != null && stream.isActive()) {
+            if (closedByPeer) {
+                // The multiplexer closes the stream once its queued frames are read: read them (and drop them).
+                stream.read();
+            } else if (!(responseEnded && requestDone)) {
+                stream.close(); // RST_STREAM(CANCEL) while the stream is open; queued frames are released
+            }
         }
         if (trace != null) {
             trace.putIdleConn(null);
