@@ -1,0 +1,498 @@
+package dev.courier.http.testing;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http2.Http2SecurityUtil;
+import io.netty.handler.codec.http2.Http2Settings;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.ApplicationProtocolNames;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
+import io.netty.pkitesting.X509Bundle;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+
+/**
+ * A scriptable, fault-injecting HTTP/2 server on Netty for tests, the HTTP/2 sibling of {@link TestServer}.
+ *
+ * <p>Each request (stream) takes the next {@linkplain #enqueue enqueued} {@link H2Response} once its body has ended;
+ * when the queue is empty the {@linkplain #dispatcher dispatcher} answers (by default 200 {@code ok}). Every request
+ * is recorded and can be {@linkplain #takeRequest() taken} in the order the requests ended. The server also counts
+ * the control frames the client sends (RST_STREAM, PING, WINDOW_UPDATE, GOAWAY, SETTINGS) so tests can prove what a
+ * client did on the wire. It runs on its own one-thread NIO event loop and binds 127.0.0.1.
+ */
+public final class H2TestServer implements AutoCloseable {
+
+    /** A RST_STREAM the client sent. */
+    public record Reset(int connectionIndex, int streamId, long errorCode) {
+    }
+
+    /** A WINDOW_UPDATE the client sent (stream 0: the connection window). */
+    public record WindowUpdate(int connectionIndex, int streamId, int increment) {
+    }
+
+    /** A GOAWAY the client sent. */
+    public record GoAway(int connectionIndex, int lastStreamId, long errorCode, String debugData) {
+    }
+
+    private static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
+    private static final long WAIT_SECONDS = 10;
+    private static final Function<H2RecordedRequest, H2Response> DEFAULT_DISPATCHER =
+            request -> H2Response.status(200).header("content-type", "text/plain").body("ok");
+
+    private final EventLoopGroup group;
+    private final EventLoop loop;
+    private final ChannelGroup channels;
+    private final Channel serverChannel;
+    private final InetSocketAddress address;
+    private final SslContext tls;
+    private final H2Settings settings;
+    private final ConcurrentLinkedQueue<H2Response> responses = new ConcurrentLinkedQueue<>();
+    private final LinkedBlockingQueue<H2RecordedRequest> requests = new LinkedBlockingQueue<>();
+    private final AtomicInteger requestCount = new AtomicInteger();
+    private final AtomicInteger connectionCount = new AtomicInteger();
+    private final AtomicLong bodyBytesWritten = new AtomicLong();
+    private final AtomicLong requestBodyBytesReceived = new AtomicLong();
+    private final AtomicInteger pingsReceived = new AtomicInteger();
+    private final ConcurrentLinkedQueue<Reset> resets = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<WindowUpdate> windowUpdates = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<GoAway> goAways = new ConcurrentLinkedQueue<>();
+    private final Map<Integer, Http2Settings> clientSettings = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Function<H2RecordedRequest, H2Response> dispatcher = DEFAULT_DISPATCHER;
+    private volatile boolean ignorePings;
+    private volatile boolean stallRequestBodies;
+
+    private H2TestServer(SslContext tls, boolean http1Fallback, H2Settings settings) {
+        this.tls = tls;
+        this.settings = Objects.requireNonNull(settings, "settings");
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("h2-test-server", true),
+                NioIoHandler.newFactory());
+        loop = group.next();
+        channels = new DefaultChannelGroup("h2-test-server-connections", loop);
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            int index = connectionCount.getAndIncrement();
+                            channels.add(ch);
+                            if (tls == null) {
+                                ch.pipeline().addLast(newHttp2Handler(index, "h2c"));
+                            } else {
+                                ch.pipeline().addLast(tls.newHandler(ch.alloc()),
+                                        new H2AlpnHandler(H2TestServer.this, index, http1Fallback));
+                            }
+                        }
+                    });
+            serverChannel = bootstrap.bind(loopback(), 0).syncUninterruptibly().channel();
+            address = (InetSocketAddress) serverChannel.localAddress();
+        } catch (RuntimeException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    /** Starts an https server presenting {@code certificate}; ALPN offers h2 only. */
+    public static H2TestServer startTls(X509Bundle certificate) {
+        return startTls(certificate, H2Settings.defaults());
+    }
+
+    /** Starts an https server presenting {@code certificate} and advertising {@code settings}; ALPN offers h2 only. */
+    public static H2TestServer startTls(X509Bundle certificate, H2Settings settings) {
+        return new H2TestServer(serverTls(certificate, ApplicationProtocolNames.HTTP_2), false, settings);
+    }
+
+    /**
+     * Starts an https server whose ALPN offers h2 and http/1.1: an HTTP/2 client gets the scripted server, an
+     * HTTP/1.1 one a plain {@code 200 http1} to every request (recorded with protocol {@code http/1.1}).
+     */
+    public static H2TestServer startTlsWithHttp1Fallback(X509Bundle certificate) {
+        return startTlsWithHttp1Fallback(certificate, H2Settings.defaults());
+    }
+
+    /** {@link #startTlsWithHttp1Fallback(X509Bundle)} advertising {@code settings} to HTTP/2 clients. */
+    public static H2TestServer startTlsWithHttp1Fallback(X509Bundle certificate, H2Settings settings) {
+        return new H2TestServer(serverTls(certificate, ApplicationProtocolNames.HTTP_2,
+                ApplicationProtocolNames.HTTP_1_1), true, settings);
+    }
+
+    /** Starts a plaintext HTTP/2 server for clients with prior knowledge (they send the preface at once). */
+    public static H2TestServer startH2c() {
+        return startH2c(H2Settings.defaults());
+    }
+
+    /** {@link #startH2c()} advertising {@code settings}. */
+    public static H2TestServer startH2c(H2Settings settings) {
+        return new H2TestServer(null, false, settings);
+    }
+
+    /** Whether the server speaks TLS. */
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /** The port the server listens on. */
+    public int port() {
+        return address.getPort();
+    }
+
+    /** The address the server listens on (127.0.0.1). */
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    /**
+     * {@code https://localhost:PORT} (TLS; the test certificate names localhost) or {@code http://127.0.0.1:PORT}
+     * (h2c), followed by {@code pathAndQuery}.
+     */
+    public URI uri(String pathAndQuery) {
+        String path = pathAndQuery.isEmpty() || pathAndQuery.startsWith("/") ? pathAndQuery : "/" + pathAndQuery;
+        return URI.create((tls != null ? "https://localhost:" : "http://127.0.0.1:") + port() + path);
+    }
+
+    /** Queues a response: each request takes the next one, in FIFO order, before the dispatcher is asked. */
+    public void enqueue(H2Response response) {
+        responses.add(Objects.requireNonNull(response, "response"));
+    }
+
+    /** Sets what answers requests when the queue is empty (called on the server's event loop). */
+    public void dispatcher(Function<H2RecordedRequest, H2Response> d) {
+        this.dispatcher = Objects.requireNonNull(d, "dispatcher");
+    }
+
+    /** Waits up to 10 s for the next recorded request; AssertionError if none arrives. */
+    public H2RecordedRequest takeRequest() {
+        return takeRequest(DEFAULT_TAKE_TIMEOUT);
+    }
+
+    /** Waits up to {@code timeout} for the next recorded request; AssertionError if none arrives. */
+    public H2RecordedRequest takeRequest(Duration timeout) {
+        try {
+            H2RecordedRequest r = requests.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            if (r == null) {
+                throw new AssertionError("no request recorded within " + timeout + " (" + requestCount()
+                        + " request heads received so far)");
+            }
+            return r;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted while waiting for a request", e);
+        }
+    }
+
+    /** Number of requests whose headers were received (HTTP/2 streams and fallback HTTP/1.1 requests). */
+    public int requestCount() {
+        return requestCount.get();
+    }
+
+    /** Number of connections accepted so far. */
+    public int connectionCount() {
+        return connectionCount.get();
+    }
+
+    /** Number of connections currently open. */
+    public int openConnections() {
+        return loop.isShuttingDown() ? channels.size() : onLoop(channels::size);
+    }
+
+    /** The RST_STREAM frames the client sent, in arrival order. */
+    public List<Reset> resetsReceived() {
+        return List.copyOf(resets);
+    }
+
+    /** Number of PING frames (not acks) the client sent. */
+    public int pingsReceived() {
+        return pingsReceived.get();
+    }
+
+    /** The WINDOW_UPDATE frames the client sent, in arrival order. */
+    public List<WindowUpdate> windowUpdatesReceived() {
+        return List.copyOf(windowUpdates);
+    }
+
+    /**
+     * Sum of the WINDOW_UPDATE increments the client sent for {@code streamId} (0: the connection windows), over
+     * all connections; use {@link #windowUpdateBytesReceived(int, int)} when several connections reuse stream ids.
+     */
+    public long windowUpdateBytesReceived(int streamId) {
+        return windowUpdates.stream().filter(u -> u.streamId() == streamId).mapToLong(WindowUpdate::increment).sum();
+    }
+
+    /** Sum of the WINDOW_UPDATE increments the client sent for {@code streamId} on one connection. */
+    public long windowUpdateBytesReceived(int connectionIndex, int streamId) {
+        return windowUpdates.stream().filter(u -> u.connectionIndex() == connectionIndex && u.streamId() == streamId)
+                .mapToLong(WindowUpdate::increment).sum();
+    }
+
+    /** The GOAWAY frames the client sent, in arrival order. */
+    public List<GoAway> goAwaysReceived() {
+        return List.copyOf(goAways);
+    }
+
+    /** The settings the client's SETTINGS frames carried on this connection (merged), or null if none arrived yet. */
+    public Http2Settings clientSettings(int connectionIndex) {
+        Http2Settings s = clientSettings.get(connectionIndex);
+        if (s == null) {
+            return null;
+        }
+        synchronized (s) {
+            Http2Settings copy = new Http2Settings();
+            copy.putAll(s);
+            return copy;
+        }
+    }
+
+    /** The settings the server advertises. */
+    public H2Settings settings() {
+        return settings;
+    }
+
+    /**
+     * Response body bytes (DATA payload) handed to the sockets so far, over all streams and connections; the server
+     * writes a DATA frame only within the client's flow-control windows.
+     */
+    public long bodyBytesWritten() {
+        return bodyBytesWritten.get();
+    }
+
+    /** Request body bytes (DATA payload) received so far, over all streams and connections. */
+    public long requestBodyBytesReceived() {
+        return requestBodyBytesReceived.get();
+    }
+
+    /**
+     * Sends GOAWAY now on every open HTTP/2 connection, with last-stream-id = the highest stream the client opened on
+     * it; the streams in flight may finish, then each connection closes once it has no active stream.
+     */
+    public void goAway(long errorCode, String debugData) {
+        Objects.requireNonNull(debugData, "debugData");
+        onLoop(() -> {
+            for (Channel ch : channels) {
+                H2ServerConnection c = ch.pipeline().get(H2ServerConnection.class);
+                if (c != null) {
+                    c.goAwayNow(errorCode, debugData);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** While true, PINGs from the client are counted but not acknowledged (by default every PING is acked). */
+    public void ignorePings(boolean ignore) {
+        this.ignorePings = ignore;
+    }
+
+    /**
+     * While true, request DATA is read and recorded but its flow-control credit is withheld (no WINDOW_UPDATE), so a
+     * client's upload stalls once the server's windows ({@link H2Settings#initialWindowSize()} per stream, 65,535
+     * bytes per connection) are used up; setting it back to false returns all withheld credit.
+     */
+    public void stallRequestBodies(boolean stall) {
+        this.stallRequestBodies = stall;
+        if (!stall && !loop.isShuttingDown()) {
+            onLoop(() -> {
+                for (Channel ch : channels) {
+                    H2ServerConnection c = ch.pipeline().get(H2ServerConnection.class);
+                    if (c != null) {
+                        c.releaseRequestBodyCredit();
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
+    /** Closes every connection abruptly (no GOAWAY) and waits for that. */
+    public void closeAllConnections() {
+        if (loop.isShuttingDown()) {
+            return;
+        }
+        List<ChannelFuture> closing = onLoop(() -> {
+            List<ChannelFuture> futures = new ArrayList<>();
+            for (Channel ch : channels) {
+                H2ServerConnection c = ch.pipeline().get(H2ServerConnection.class);
+                if (c != null) {
+                    c.closeAbruptly();
+                } else {
+                    ch.close();
+                }
+                futures.add(ch.closeFuture());
+            }
+            return futures;
+        });
+        if (loop.inEventLoop()) {
+            return;
+        }
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+        onLoop(() -> null); // let the group forget the closed channels
+    }
+
+    /** Closes the listening socket and every connection, then waits for the event loop to stop. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            serverChannel.close().awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
+            closeAllConnections();
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "H2TestServer[" + uri("") + "]";
+    }
+
+    // ---- called by the connections, on the event loop ----
+
+    H2ServerConnection newHttp2Handler(int connectionIndex, String protocol) {
+        return H2ServerConnection.create(this, connectionIndex, protocol, settings);
+    }
+
+    void requestHeadersReceived() {
+        requestCount.incrementAndGet();
+    }
+
+    void record(H2RecordedRequest request) {
+        requests.add(request);
+    }
+
+    H2Response nextResponse(H2RecordedRequest request) {
+        H2Response next = responses.poll();
+        if (next != null) {
+            return next;
+        }
+        try {
+            return Objects.requireNonNull(dispatcher.apply(request), "dispatcher returned null");
+        } catch (RuntimeException | Error e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            return H2Response.status(500).header("content-type", "text/plain").body(trace.toString());
+        }
+    }
+
+    boolean ignoringPings() {
+        return ignorePings;
+    }
+
+    boolean requestBodiesStalled() {
+        return stallRequestBodies;
+    }
+
+    void addBodyBytesWritten(long n) {
+        bodyBytesWritten.addAndGet(n);
+    }
+
+    void addRequestBodyBytesReceived(long n) {
+        requestBodyBytesReceived.addAndGet(n);
+    }
+
+    void resetReceived(Reset reset) {
+        resets.add(reset);
+    }
+
+    void pingReceived() {
+        pingsReceived.incrementAndGet();
+    }
+
+    void windowUpdateReceived(WindowUpdate update) {
+        windowUpdates.add(update);
+    }
+
+    void goAwayReceived(GoAway goAway) {
+        goAways.add(goAway);
+    }
+
+    void settingsReceived(int connectionIndex, Http2Settings settings) {
+        Http2Settings merged = clientSettings.computeIfAbsent(connectionIndex, i -> new Http2Settings());
+        synchronized (merged) {
+            merged.putAll(settings);
+        }
+    }
+
+    private static SslContext serverTls(X509Bundle certificate, String... alpn) {
+        Objects.requireNonNull(certificate, "certificate");
+        try {
+            return SslContextBuilder.forServer(certificate.getKeyPair().getPrivate(), certificate.getCertificatePath())
+                    .sslProvider(SslProvider.JDK)
+                    .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
+                    .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn))
+                    .build();
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InetAddress loopback() {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private <T> T onLoop(Callable<T> task) {
+        try {
+            if (loop.inEventLoop()) {
+                return task.call();
+            }
+            return loop.submit(task).get(WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the h2 test server's event loop did not answer within " + WAIT_SECONDS
+                    + " s", e);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
