@@ -421,7 +421,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * The cipher suites to offer, in order of preference, by their IANA (JDK) names such as
          * {@code TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}, on either engine (BoringSSL's own names are
          * converted from them); the engine's defaults when unset. A list without a TLS 1.3 suite
-         * (such as {@code TLS_AES_128_GCM_SHA256}) leaves TLS 1.2 as the newest version either engine offers.
+         * (such as {@code TLS_AES_128_GCM_SHA256}) leaves TLS 1.2 as the newest version either engine offers;
+         * BoringSSL cannot narrow the TLS 1.3 suites: when the list holds any, it offers all of its own.
          */
         public Builder tlsCiphers(String... ciphers) {
             this.tlsCiphers = names("tlsCiphers", ciphers);
