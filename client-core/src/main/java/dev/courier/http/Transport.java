@@ -7,6 +7,7 @@ import dev.courier.http.internal.dial.NettyDialer;
 import dev.courier.http.internal.h1.Http1Exchange;
 import dev.courier.http.internal.pool.ConnectionPool;
 import dev.courier.http.internal.pool.PoolConfig;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -15,13 +16,14 @@ import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
-import io.netty.handler.ssl.SslProvider;
 import io.netty.resolver.dns.DefaultDnsCache;
 import io.netty.resolver.dns.DefaultDnsCnameCache;
 import io.netty.resolver.dns.DnsAddressResolverGroup;
 import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.EventExecutor;
 import dev.courier.http.internal.tls.TlsConfig;
+import dev.courier.http.internal.tls.TlsEngines;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
@@ -63,9 +65,15 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final ConnectionPool pool;
     private final TransportContext context;
     private final IoTransports io;
+    private final TlsEngine tlsEngine;
     private volatile boolean closed;
 
     private Transport(Builder b) {
+        // TLS first: a configuration error must fail before any event loop thread exists.
+        TlsEngines.Selection engine = TlsEngines.select(b.tlsEngine, b.sslContext != null);
+        SslContext ssl = b.sslContext(engine);
+        this.tlsEngine = engine.engine();
+        log.info("TLS engine: {}", engine.describe(ssl));
         this.io = IoTransports.select(b.ioTransport);
         this.group = io.newGroup(b.eventLoopThreads);
         EventExecutor timers = group.next();
@@ -79,7 +87,6 @@ public final class Transport implements RoundTripper, AutoCloseable {
             dns.hostsFileEntriesResolver(HostsFile.resolver(b.hostsFile));
         }
         this.resolvers = new DnsAddressResolverGroup(dns);
-        SslContext ssl = b.sslContext(log);
         if (b.insecureSkipTlsVerification) {
             log.warn("TLS certificate and host name verification are OFF for this transport "
                     + "(insecureSkipTlsVerificationForTestsOnly): any server can impersonate any host");
@@ -131,6 +138,14 @@ public final class Transport implements RoundTripper, AutoCloseable {
         return io.kind();
     }
 
+    /**
+     * The TLS engine this transport's https connections use: {@link TlsEngine#JDK} or
+     * {@link TlsEngine#BORINGSSL}, never AUTO (see {@link Builder#tlsEngine(TlsEngine)}).
+     */
+    public TlsEngine tlsEngine() {
+        return tlsEngine;
+    }
+
     /** Closes every idle connection; connections in use are unaffected (Go's {@code CloseIdleConnections}). */
     public void closeIdleConnections() {
         pool.closeIdle();
@@ -175,6 +190,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private String userAgent = DEFAULT_USER_AGENT;
         private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
         private IoTransport ioTransport = IoTransport.AUTO;
+        private TlsEngine tlsEngine = TlsEngine.AUTO;
         private SSLContext sslContext;
         private java.nio.file.Path trustPem;
         private KeyStore trustStore;
@@ -192,6 +208,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private boolean strictMaxConcurrentStreams;
         private Duration http2PingInterval = Duration.ofSeconds(15);
         private Duration http2PingTimeout = Duration.ofSeconds(15);
+
+        /** The versions both engines know; SSLv3 and older are broken and neither offers them. */
+        private static final java.util.List<String> TLS_VERSIONS = java.util.List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1");
 
         private Builder() {
         }
@@ -332,7 +351,25 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** The TLS configuration (trust, client keys) for https; the JDK's default trust when unset. */
+        /**
+         * The TLS implementation for https: {@link TlsEngine#AUTO} (the default) takes BoringSSL when the
+         * {@code dev.courier:client-tls} module is on the classpath and loads, else the JDK's engine; the
+         * system property {@code courier.tls.engine} (auto, jdk or boringssl) replaces AUTO's choice. An
+         * explicit {@link TlsEngine#BORINGSSL} that cannot load makes {@link #build()} fail, naming the module
+         * and the native library's load error. Each Transport logs the engine it uses at INFO
+         * ("TLS engine: BoringSSL (...)" or "TLS engine: JDK (SunJSSE, Java ...)").
+         */
+        public Builder tlsEngine(TlsEngine engine) {
+            this.tlsEngine = Objects.requireNonNull(engine, "tlsEngine");
+            return this;
+        }
+
+        /**
+         * The TLS configuration (trust, client keys) for https, as a JDK {@code SSLContext}: it always runs on
+         * the JDK's TLS engine, whatever {@link #tlsEngine(TlsEngine) AUTO} would pick, and combining it with
+         * {@code tlsEngine(BORINGSSL)} fails. To run on either engine, use {@link #trustPem}, {@link #trustStore}
+         * and {@code clientCertificate} instead. The JDK's default trust when nothing is set.
+         */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
             return this;
@@ -374,13 +411,29 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** The TLS versions to offer, e.g. {@code "TLSv1.3", "TLSv1.2"}; the JDK's defaults when unset. */
+        /**
+         * The TLS versions to offer, among {@code "TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"}; the engine's
+         * defaults (TLS 1.3 and 1.2) when unset.
+         */
         public Builder tlsProtocols(String... protocols) {
-            this.tlsProtocols = names("tlsProtocols", protocols);
+            String[] checked = names("tlsProtocols", protocols);
+            for (String p : checked) {
+                if (!TLS_VERSIONS.contains(p)) {
+                    throw new IllegalArgumentException("tlsProtocols: " + p + " is not a TLS version (use "
+                            + String.join(", ", TLS_VERSIONS) + ")");
+                }
+            }
+            this.tlsProtocols = checked;
             return this;
         }
 
-        /** The cipher suites to offer, in order of preference; the JDK's defaults when unset. */
+        /**
+         * The cipher suites to offer, in order of preference, by their IANA (JDK) names such as
+         * {@code TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256}, on either engine (BoringSSL's own names are
+         * converted from them); the engine's defaults when unset. A list without a TLS 1.3 suite
+         * (such as {@code TLS_AES_128_GCM_SHA256}) leaves TLS 1.2 as the newest version either engine offers;
+         * BoringSSL cannot narrow the TLS 1.3 suites: when the list holds any, it offers all of its own.
+         */
         public Builder tlsCiphers(String... ciphers) {
             this.tlsCiphers = names("tlsCiphers", ciphers);
             return this;
@@ -460,7 +513,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return new Transport(this);
         }
 
-        SslContext sslContext(Logger log) {
+        SslContext sslContext(TlsEngines.Selection engine) {
             boolean custom = trustPem != null || trustStore != null || clientCertChainPem != null
                     || clientKeyStore != null || tlsProtocols != null || tlsCiphers != null
                     || insecureSkipTlsVerification;
@@ -479,7 +532,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 throw new IllegalStateException(
                         "insecureSkipTlsVerificationForTestsOnly cannot be combined with trustPem or trustStore");
             }
-            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(SslProvider.JDK);
+            // OPENSSL, not OPENSSL_REFCNT: its engines are freed when SslHandler releases them and the
+            // context by the garbage collector, so no reference count can leak with the Transport.
+            SslContextBuilder b = SslContextBuilder.forClient().sslProvider(engine.sslProvider());
             String step = "trust";
             try {
                 if (insecureSkipTlsVerification) {
@@ -503,7 +558,12 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 }
                 step = "context";
                 b.applicationProtocolConfig(alpn());
-                return b.build();
+                SslContext context = b.build();
+                // The engines check protocol and cipher names only when an engine is made: check them here,
+                // not on the first https request.
+                step = "tlsProtocols or tlsCiphers";
+                ReferenceCountUtil.release(context.newEngine(ByteBufAllocator.DEFAULT));
+                return context;
             } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
                 throw new IllegalStateException("cannot create the TLS context (" + step + "): " + e.getMessage(), e);
             }

@@ -18,6 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+/**
+ * TLS on HTTP/1.1 against the Netty test server. Runs on both engines: here on the JDK's (client-core's
+ * surefire sets {@code -Dcourier.tls.engine=jdk}) and again in client-tls on BoringSSL.
+ */
 class TlsTest {
     @RegisterExtension
     final CourierExtension courier = new CourierExtension();
@@ -44,7 +48,7 @@ class TlsTest {
         assertThat(server.uri("/a").getScheme()).isEqualTo("https");
         server.enqueue(ServerResponse.ok("hello"));
         server.enqueue(ServerResponse.ok("world"));
-        Transport t = courier.transport(b -> b.sslContext(trustingTestCa()));
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
 
         Response r1 = get(t, server, "/a");
         assertThat(r1.body().text().get(10, SECONDS)).isEqualTo("hello");
@@ -62,6 +66,36 @@ class TlsTest {
 
     @TempDir
     Path dir;
+
+    /** The engine this run is for: client-tls sets the property to boringssl, client-core to jdk. */
+    static TlsEngine engineOfThisRun() {
+        return "boringssl".equalsIgnoreCase(System.getProperty("courier.tls.engine")) ? TlsEngine.BORINGSSL : TlsEngine.JDK;
+    }
+
+    @Test
+    void connectionsRunOnTheEngineThisRunIsFor() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        assertThat(t.tlsEngine()).isEqualTo(engineOfThisRun());
+        try (Response r = get(t, server, "/")) {
+            r.body().discard().get(10, SECONDS);
+            // The session's class tells the engines apart: Netty's OpenSSL engine or the JDK's SSLEngineImpl.
+            assertThat(r.tlsSession().orElseThrow().getClass().getName())
+                    .startsWith(engineOfThisRun() == TlsEngine.BORINGSSL ? "io.netty.handler.ssl." : "sun.security.ssl.");
+        }
+    }
+
+    @Test
+    void userSslContextAlwaysRunsOnTheJdkEngine() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.server());
+        Transport t = courier.transport(b -> b.sslContext(trustingTestCa()));
+        assertThat(t.tlsEngine()).isEqualTo(TlsEngine.JDK);
+        assertThat(getText(t, server)).isEqualTo("ok");
+        assertThatThrownBy(() -> Transport.newBuilder().sslContext(trustingTestCa()).tlsEngine(TlsEngine.BORINGSSL).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("sslContext(SSLContext) runs on the JDK's TLS engine; it cannot be combined with "
+                        + "tlsEngine(BORINGSSL)");
+    }
 
     private static String getText(Transport t, TestServer server) throws Exception {
         try (Response r = get(t, server, "/")) {
@@ -148,6 +182,11 @@ class TlsTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("keyStore");
         assertThatThrownBy(() -> Transport.newBuilder().tlsProtocols())
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("tlsProtocols is empty");
+        assertThatThrownBy(() -> Transport.newBuilder().tlsProtocols("TLSv1.3", "TLSv1.9"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tlsProtocols: TLSv1.9 is not a TLS version (use TLSv1.3, TLSv1.2, TLSv1.1, TLSv1)");
+        assertThatThrownBy(() -> Transport.newBuilder().tlsEngine(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("tlsEngine");
         assertThatThrownBy(() -> Transport.newBuilder().tlsCiphers("TLS_AES_128_GCM_SHA256", " "))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tlsCiphers contains a null or blank name");
@@ -162,6 +201,14 @@ class TlsTest {
         assertThatThrownBy(() -> Transport.newBuilder().trustPem(garbage).build())
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("cannot create the TLS context (trust): ");
+    }
+
+    @Test
+    void unknownCipherFailsWhenTheTransportIsBuiltNotOnTheFirstRequest() {
+        assertThatThrownBy(() -> Transport.newBuilder().tlsCiphers("TLS_AES_128_GCM_SHA256", "NOT_A_CIPHER").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("cannot create the TLS context")
+                .hasMessageContaining("NOT_A_CIPHER");
     }
 
     private RequestException failure(Transport t, java.net.URI uri) throws Exception {
@@ -183,6 +230,28 @@ class TlsTest {
         assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
         assertThat(e.isTimeout()).isFalse();
         assertThat(e.getMessage()).contains("certificate is valid for other.example, www.other.example, not 127.0.0.1");
+    }
+
+    @Test
+    void certificateForAnotherHostNameFailsHostnameVerification() throws Exception {
+        // A trusted, valid certificate for localhost, reached under another name: only hostname verification can fail it.
+        TestServer server = courier.tlsServer(CERTS.server());
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 wrong.example\n");
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()).hostsFile(hosts));
+        RequestException e = failure(t, java.net.URI.create("https://wrong.example:" + server.port() + "/"));
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+        assertThat(e.getMessage()).contains("certificate is valid for localhost, 127.0.0.1, 0:0:0:0:0:0:0:1, not wrong.example");
+        assertThat(server.requestCount()).isZero();
+    }
+
+    @Test
+    void notYetValidCertificateFails() throws Exception {
+        TestServer server = courier.tlsServer(CERTS.notYetValid());
+        Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
+        RequestException e = failure(t, server.uri("/"));
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
+        assertThat(e.getMessage()).contains("certificate is not yet valid: CN=localhost is valid from "
+                + CERTS.notYetValid().getCertificate().getNotBefore().toInstant());
     }
 
     @Test
@@ -240,7 +309,9 @@ class TlsTest {
         Transport t = courier.transport(b -> b.trustStore(CERTS.caTrustStore()));
         RequestException e = failure(t, server.uri("/"));
         assertThat(e.phase()).isEqualTo(RequestException.Phase.TLS);
-        assertThat(e.getMessage()).containsIgnoringCase("certificate");
+        // The same words on both engines, although the JDK and BoringSSL name the alert differently.
+        assertThat(e.getMessage()).contains("server sent TLS alert bad_certificate (the server may want a client "
+                + "certificate it trusts: Transport.Builder.clientCertificate)");
     }
 
     @Test

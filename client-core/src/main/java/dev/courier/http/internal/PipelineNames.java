@@ -5,7 +5,10 @@ package dev.courier.http.internal;
  *
  * <pre>
  *   [proxy]    Socks5ProxyHandler | HttpProxyHandler        (proxy routes; proxy issue)
+ *   [plaintext-reply] PlaintextReplyDetector: spots "HTTP/" answering the ClientHello, then leaves (https routes)
  *   [tls]      SslHandler                                   (https routes)
+ *   [handshake-errors] HandshakeErrorSink: quiets the SslHandler's errors, which the handshake future
+ *              reports; removed when the handshake succeeds (https routes)
  *   response-start ResponseStartHandler: marks the first response byte, before decoding (retry safety)
  *   codec      HttpClientCodec(maxInitialLine, maxHeaderSize = maxResponseHeaderBytes)
  *   h1         Http1Connection: runs one Http1Exchange at a time, watches the idle connection
@@ -25,7 +28,9 @@ package dev.courier.http.internal;
  */
 public final class PipelineNames {
     public static final String PROXY = "proxy";
+    public static final String PLAINTEXT_REPLY = "plaintext-reply";
     public static final String TLS = "tls";
+    public static final String HANDSHAKE_ERRORS = "handshake-errors";
     public static final String RESPONSE_START = "response-start";
     public static final String CODEC = "codec";
     public static final String H1 = "h1";

@@ -17,7 +17,6 @@ import io.netty.handler.codec.http2.Http2FrameCodecBuilder;
 import io.netty.handler.codec.http2.Http2MultiplexHandler;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.ApplicationProtocolNames;
-import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 import dev.courier.http.internal.h2.Http2Connection;
@@ -25,15 +24,20 @@ import dev.courier.http.internal.h2.PushedStreams;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import dev.courier.http.internal.tls.ExplainingTrustManager;
+import dev.courier.http.internal.tls.HandshakeErrorSink;
+import dev.courier.http.internal.tls.PlaintextReplyDetector;
+import dev.courier.http.internal.tls.TlsAlerts;
+import java.security.cert.CertificateException;
 import java.util.function.BiConsumer;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
  * Installs a new connection's pipeline in the order {@link PipelineNames} documents: TLS for https
- * routes (SNI and hostname verification on, ALPN offering h2 and http/1.1 unless HTTP/2 is disabled),
- * then the HTTP/2 frame codec, multiplexer and connection handler when ALPN chose h2 (or for h2c with
- * prior knowledge), else the HTTP/1.1 codec and connection handler.
+ * routes (SNI and hostname verification on, on either engine; ALPN offering h2 and http/1.1 unless
+ * HTTP/2 is disabled), then the HTTP/2 frame codec, multiplexer and connection handler when ALPN chose
+ * h2 (or for h2c with prior knowledge), else the HTTP/1.1 codec and connection handler.
  */
 public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     private final SslContext sslContext;
@@ -68,36 +72,34 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
             ready.accept(http2.priorKnowledge() ? addHttp2(ch) : addHttp1(ch), null);
             return;
         }
-        SslHandler ssl = sslContext.newHandler(ch.alloc(), route.host(), route.port());
+        SslHandler ssl;
+        try {
+            ssl = newTlsHandler(ch, route);
+        } catch (RuntimeException e) {
+            // Never leave the dial hanging: the engine refusing its parameters must fail the request.
+            ready.accept(null, new DialException(Phase.TLS, "cannot start TLS with " + route.hostPort() + ": "
+                    + e.getMessage(), e, false));
+            return;
+        }
         SSLEngine engine = ssl.engine();
-        SSLParameters params = engine.getSSLParameters();
-        if (verifyHostname) {
-            params.setEndpointIdentificationAlgorithm("HTTPS");
-        }
-        // The JDK sends SNI only for names with a dot; Go sends it for every name but IP literals ("localhost").
-        if (!io.netty.util.NetUtil.isValidIpV4Address(route.host())
-                && !io.netty.util.NetUtil.isValidIpV6Address(route.host())) {
-            try {
-                params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(route.host())));
-            } catch (IllegalArgumentException notAHostName) {
-                // leave the JDK's choice
-            }
-        }
-        engine.setSSLParameters(params);
         ssl.setHandshakeTimeoutMillis(tlsHandshakeTimeoutMillis);
         if (trace != null) {
             trace.tlsHandshakeStart();
         }
+        PlaintextReplyDetector plaintext = new PlaintextReplyDetector();
+        ch.pipeline().addLast(PipelineNames.PLAINTEXT_REPLY, plaintext);
         ch.pipeline().addLast(PipelineNames.TLS, ssl);
+        ch.pipeline().addLast(PipelineNames.HANDSHAKE_ERRORS, new HandshakeErrorSink());
         ssl.handshakeFuture().addListener(f -> {
             if (trace != null) {
                 trace.tlsHandshakeDone(f.isSuccess() ? engine.getSession() : null, f.cause());
             }
             if (!f.isSuccess()) {
                 ready.accept(null, new DialException(Phase.TLS, "TLS handshake with " + route.hostPort() + " failed: "
-                        + describe(f.cause()), f.cause(), f.cause() instanceof SslHandshakeTimeoutException));
+                        + describe(f.cause(), plaintext.sawPlaintextHttp()), f.cause(), f.cause() instanceof SslHandshakeTimeoutException));
                 return;
             }
+            ch.pipeline().remove(PipelineNames.HANDSHAKE_ERRORS);
             // ALPN: the server chose h2 from what the SslContext offered, or nothing (HTTP/1.1).
             ready.accept(ApplicationProtocolNames.HTTP_2.equals(ssl.applicationProtocol()) ? addHttp2(ch) : addHttp1(ch),
                     null);
@@ -105,18 +107,53 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
         ch.read();
     }
 
-    /** "HTTP/" in hex, as NotSslRecordException's message shows the bytes it could not read as a record. */
-    private static final String HTTP_SLASH_HEX = "485454502f";
-
-    /** A handshake failure's message, with Go's hint when a plaintext HTTP server answered. */
-    static String describe(Throwable cause) {
+    /**
+     * A handshake failure's message, the same on both engines: Go's hint when a plaintext HTTP server
+     * answered; else the certificate error, which BoringSSL wraps in "General OpenSslEngine problem"
+     * (the trust manager's explanation first, any other certificate error next); else the alert the server
+     * sent, if any ({@link TlsAlerts}); else the engine's own message.
+     */
+    static String describe(Throwable cause, boolean plaintextHttp) {
+        if (plaintextHttp) {
+            return "server gave HTTP response to HTTPS client";
+        }
+        CertificateException certificate = null;
         for (Throwable t = cause; t != null; t = t.getCause()) {
-            if (t instanceof NotSslRecordException && t.getMessage() != null
-                    && t.getMessage().toLowerCase(java.util.Locale.ROOT).contains(": " + HTTP_SLASH_HEX)) {
-                return "server gave HTTP response to HTTPS client";
+            if (t instanceof ExplainingTrustManager.Explained) {
+                return t.getMessage();
+            }
+            if (certificate == null && t instanceof CertificateException) {
+                certificate = (CertificateException) t;
             }
         }
-        return cause.getMessage();
+        return certificate != null && certificate.getMessage() != null ? certificate.getMessage()
+                : TlsAlerts.describe(cause);
+    }
+
+    /** An SslHandler for {@code route}: hostname verification as configured, SNI for host names. */
+    private SslHandler newTlsHandler(Channel ch, RouteKey route) {
+        SslHandler ssl = sslContext.newHandler(ch.alloc(), route.host(), route.port());
+        SSLEngine engine = ssl.engine();
+        try {
+            SSLParameters params = engine.getSSLParameters();
+            if (verifyHostname) {
+                params.setEndpointIdentificationAlgorithm("HTTPS");
+            }
+            // Both engines send SNI only for names with a dot; Go sends it for every name but IP literals ("localhost").
+            if (!io.netty.util.NetUtil.isValidIpV4Address(route.host())
+                    && !io.netty.util.NetUtil.isValidIpV6Address(route.host())) {
+                try {
+                    params.setServerNames(java.util.List.of(new javax.net.ssl.SNIHostName(route.host())));
+                } catch (IllegalArgumentException notAHostName) {
+                    // leave the JDK's choice
+                }
+            }
+            engine.setSSLParameters(params);
+            return ssl;
+        } catch (RuntimeException e) {
+            io.netty.util.ReferenceCountUtil.release(engine);
+            throw e;
+        }
     }
 
     /** Stream window (Go's transportDefaultStreamFlow is 4 MiB): what a server may send ahead of the reader. */

@@ -14,7 +14,8 @@ import java.time.temporal.ChronoUnit;
 
 /**
  * Certificates made in the test with {@code netty-pkitesting}: a test CA, a server certificate for
- * {@code localhost} and 127.0.0.1, one for another host, an expired one, one from a CA nobody trusts,
+ * {@code localhost} and 127.0.0.1, one for another host, an expired one, a not yet valid one, one from a
+ * CA nobody trusts,
  * and a client certificate for mTLS. Generated once per JVM ({@link #get()}); keys are EC P-256.
  */
 public final class TestCertificates {
@@ -24,6 +25,7 @@ public final class TestCertificates {
     private final X509Bundle server;
     private final X509Bundle otherHost;
     private final X509Bundle expired;
+    private final X509Bundle notYetValid;
     private final X509Bundle untrustedCa;
     private final X509Bundle untrusted;
     private final X509Bundle client;
@@ -39,6 +41,9 @@ public final class TestCertificates {
                 .addSanDnsName("www.other.example").addExtendedKeyUsageServerAuth().buildIssuedBy(ca);
         expired = base.copy().subject("CN=localhost").addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
                 .notBefore(now.minus(60, ChronoUnit.DAYS)).notAfter(now.minus(30, ChronoUnit.DAYS))
+                .addExtendedKeyUsageServerAuth().buildIssuedBy(ca);
+        notYetValid = base.copy().subject("CN=localhost").addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
+                .notBefore(now.plus(30, ChronoUnit.DAYS)).notAfter(now.plus(60, ChronoUnit.DAYS))
                 .addExtendedKeyUsageServerAuth().buildIssuedBy(ca);
         untrustedCa = base.copy().subject("CN=Untrusted Test CA").setIsCertificateAuthority(true).buildSelfSigned();
         untrusted = base.copy().subject("CN=localhost").addSanDnsName("localhost").addSanIpAddress("127.0.0.1")
@@ -83,6 +88,11 @@ public final class TestCertificates {
     /** For localhost, but expired 30 days ago. */
     public X509Bundle expired() {
         return expired;
+    }
+
+    /** For localhost, but valid only from 30 days from now. */
+    public X509Bundle notYetValid() {
+        return notYetValid;
     }
 
     /** For localhost, issued by a CA the client does not trust. */

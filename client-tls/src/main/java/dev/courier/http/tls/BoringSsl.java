@@ -3,8 +3,9 @@ package dev.courier.http.tls;
 import io.netty.handler.ssl.OpenSsl;
 
 /**
- * Whether the BoringSSL engine this module ships (netty-tcnative-boringssl-static) loads on this
- * machine. Wiring it into the Transport through ServiceLoader is the TLS/HTTP/2 work's.
+ * Whether the BoringSSL engine this module ships (netty-tcnative-boringssl-static) loads on this machine,
+ * and which version it is. A Transport picks it up by itself ({@code TlsEngine.AUTO}); this class is for
+ * diagnostics.
  */
 public final class BoringSsl {
     private BoringSsl() {
@@ -12,16 +13,46 @@ public final class BoringSsl {
 
     /** True when the native library loaded. */
     public static boolean isAvailable() {
-        return OpenSsl.isAvailable();
+        try {
+            return OpenSsl.isAvailable() && isBoringSsl();
+        } catch (LinkageError e) {
+            return false;
+        }
     }
 
     /** Why it did not load, or null when it did. */
     public static Throwable unavailabilityCause() {
-        return OpenSsl.unavailabilityCause();
+        try {
+            Throwable cause = OpenSsl.unavailabilityCause();
+            if (cause == null && !isBoringSsl()) {
+                return new IllegalStateException("netty-tcnative loaded " + OpenSsl.versionString()
+                        + ", not BoringSSL: another netty-tcnative artifact is on the classpath before "
+                        + "netty-tcnative-boringssl-static");
+            }
+            return cause;
+        } catch (LinkageError e) {
+            return e;
+        }
     }
 
-    /** The OpenSSL-compatible version string of the loaded library, e.g. "BoringSSL". */
+    private static boolean isBoringSsl() {
+        return "BoringSSL".equals(OpenSsl.versionString());
+    }
+
+    /** The library's own name for itself, e.g. "BoringSSL". */
     public static String versionString() {
         return OpenSsl.versionString();
+    }
+
+    /**
+     * The engine as Transport's log line names it: "BoringSSL (OpenSSL 1.1.1 compatible, netty-tcnative
+     * 2.0.84.Final)". BoringSSL has no version numbers of its own; it reports the OpenSSL API level it mimics.
+     */
+    public static String description() {
+        int v = OpenSsl.version();
+        String api = "OpenSSL " + ((v >>> 28) & 0xf) + "." + ((v >>> 20) & 0xff) + "." + ((v >>> 12) & 0xff);
+        String tcnative = io.netty.internal.tcnative.SSL.class.getPackage().getImplementationVersion();
+        return versionString() + " (" + api + " compatible, netty-tcnative "
+                + (tcnative == null ? "(unknown version)" : tcnative) + ")";
     }
 }

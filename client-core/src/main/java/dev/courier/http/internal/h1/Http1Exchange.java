@@ -445,7 +445,8 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             if (tls != null) {
                 // With TLS 1.3 the client's handshake completes before the server checks it (a required
                 // client certificate, for one): the server's alert arrives with the first response bytes.
-                failBeforeResponse(Phase.TLS, new java.io.IOException("TLS failed: " + tls.getMessage(), cause),
+                failBeforeResponse(Phase.TLS, new java.io.IOException("TLS failed: "
+                        + dev.courier.http.internal.tls.TlsAlerts.describe(tls), cause),
                         false, !writer.anyWritten());
                 return;
             }

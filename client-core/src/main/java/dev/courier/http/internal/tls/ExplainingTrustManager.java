@@ -142,6 +142,18 @@ public final class ExplainingTrustManager extends X509ExtendedTrustManager {
     }
 
     private static CertificateException wrap(String message, CertificateException cause) {
-        return new CertificateException(message, cause);
+        return new Explained(message, cause);
+    }
+
+    /**
+     * A certificate error this class explained. Its type lets the handshake's failure be traced back to it
+     * through any wrapping: BoringSSL reports "General OpenSslEngine problem" with this as the cause.
+     */
+    public static final class Explained extends CertificateException {
+        private static final long serialVersionUID = 1L;
+
+        Explained(String message, CertificateException cause) {
+            super(message, cause);
+        }
     }
 }
