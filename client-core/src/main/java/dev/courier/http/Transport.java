@@ -7,6 +7,7 @@ import dev.courier.http.internal.dial.NettyDialer;
 import dev.courier.http.internal.h1.Http1Exchange;
 import dev.courier.http.internal.pool.ConnectionPool;
 import dev.courier.http.internal.pool.PoolConfig;
+import dev.courier.http.internal.proxy.ProxySetup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
@@ -50,6 +51,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code maxConnsPerHost} 0 (unlimited), as Go; when set, up to {@code maxPendingAcquires} (1024)
  *       requests wait, each at most {@code pendingAcquireTimeout} (30 s).
  *   <li>{@code happyEyeballsDelay} 250 ms, the value RFC 8305 section 8 recommends (Go uses 300 ms).
+ *   <li>No proxy, unlike Go's {@code DefaultTransport}, which reads HTTP_PROXY and friends: a library
+ *       should not change where it connects because of its process's environment unless asked. Opt in
+ *       with {@code proxy(ProxySelector.fromEnvironment())} (Go's {@code ProxyFromEnvironment}).
  * </ul>
  */
 public final class Transport implements RoundTripper, AutoCloseable {
@@ -61,6 +65,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final ConnectionPool pool;
     private final TransportContext context;
     private final IoTransports io;
+    private final ProxySelector proxySelector;
     private volatile boolean closed;
 
     private Transport(Builder b) {
@@ -85,7 +90,10 @@ public final class Transport implements RoundTripper, AutoCloseable {
         NettyDialer dialer = new NettyDialer(group, io, resolvers, (int) Math.min(Integer.MAX_VALUE, b.connectTimeout.toMillis()),
                 b.happyEyeballsDelay.toNanos(), b.tcpKeepAlive,
                 new PipelineSetup(ssl, !b.insecureSkipTlsVerification,
-                        b.tlsHandshakeTimeout.toMillis(), b.maxResponseHeaderBytes), clock);
+                        b.tlsHandshakeTimeout.toMillis(), b.maxResponseHeaderBytes,
+                        new ProxySetup(ssl, !b.insecureSkipTlsVerification, b.tlsHandshakeTimeout.toMillis(),
+                                b.connectTimeout.toMillis(), b.proxyConnectHeaders, b.userAgent)), clock);
+        this.proxySelector = b.proxySelector;
         this.pool = new ConnectionPool(new PoolConfig(b.maxIdleConns, b.maxIdleConnsPerHost, b.maxConnsPerHost,
                 b.maxPendingAcquires, b.pendingAcquireTimeout.toNanos(), b.idleConnTimeout.toNanos(),
                 b.maxConnectionLifetime.toNanos(), b.disableKeepAlives), dialer, timers, clock);
@@ -112,7 +120,14 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return CompletableFuture.failedFuture(new RequestException(request.method(), request.redactedUri(),
                     RequestException.Phase.CLOSED, "the transport is closed", null, false));
         }
-        RouteKey route = RouteKey.of(request, null);
+        Proxy proxy;
+        try {
+            proxy = Objects.requireNonNull(proxySelector.select(request), "the proxy selector returned null").orElse(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new RequestException(request.method(), request.redactedUri(),
+                    RequestException.Phase.PROXY, "choosing the proxy failed: " + e.getMessage(), e, false));
+        }
+        RouteKey route = RouteKey.of(request, proxy);
         return new Http1Exchange(context, request, route, request.trace()).start();
     }
 
@@ -182,8 +197,34 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private boolean insecureSkipTlsVerification;
         private LongSupplier clock = System::nanoTime;
         private java.nio.file.Path hostsFile;
+        private ProxySelector proxySelector = ProxySelector.none();
+        private Headers proxyConnectHeaders = Headers.empty();
 
         private Builder() {
+        }
+
+        /**
+         * Chooses the proxy for each request (Go's {@code Transport.Proxy}); {@link ProxySelector#none()} by
+         * default. {@link ProxySelector#fromEnvironment()} gives Go's {@code ProxyFromEnvironment} (HTTP_PROXY,
+         * HTTPS_PROXY, NO_PROXY), {@link ProxySelector#of(Proxy)} a fixed proxy. Connections are pooled per
+         * proxy (credentials included), so requests through different proxies never share one. The selector
+         * runs for every request on the thread calling {@link #roundTrip}, which for a redirect the Client
+         * follows may be an event loop: it must not block. Exceptions it throws fail the request in
+         * {@link RequestException.Phase#PROXY}.
+         */
+        public Builder proxy(ProxySelector selector) {
+            this.proxySelector = Objects.requireNonNull(selector, "proxy");
+            return this;
+        }
+
+        /**
+         * Header fields sent on every CONNECT to an HTTP(S) proxy, and only there (Go's
+         * {@code ProxyConnectHeader}). Proxy-Authorization from the proxy URL's credentials replaces one given
+         * here; Host is always the tunnel's target.
+         */
+        public Builder proxyConnectHeaders(Headers headers) {
+            this.proxyConnectHeaders = Objects.requireNonNull(headers, "proxyConnectHeaders");
+            return this;
         }
 
         /** Idle connections kept across all routes; the least recently used beyond it is closed. 0 = no limit. */

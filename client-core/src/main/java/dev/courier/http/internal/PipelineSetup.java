@@ -7,6 +7,7 @@ import dev.courier.http.internal.dial.DialException;
 import dev.courier.http.internal.dial.NettyDialer;
 import dev.courier.http.internal.h1.Http1Connection;
 import dev.courier.http.internal.h1.ResponseStartHandler;
+import dev.courier.http.internal.proxy.ProxySetup;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -19,25 +20,45 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Installs a new connection's pipeline in the order {@link PipelineNames} documents: TLS for https
- * routes (SNI and hostname verification on), then the HTTP/1.1 codec and connection handler.
+ * Installs a new connection's pipeline in the order {@link PipelineNames} documents: the proxy step
+ * for proxied routes ({@link ProxySetup}), TLS for https routes (SNI and hostname verification on),
+ * then the HTTP/1.1 codec and connection handler.
  */
 public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     private final SslContext sslContext;
     private final boolean verifyHostname;
     private final long tlsHandshakeTimeoutMillis;
     private final int maxResponseHeaderBytes;
+    private final ProxySetup proxySetup;
 
     public PipelineSetup(SslContext sslContext, boolean verifyHostname, long tlsHandshakeTimeoutMillis,
-            int maxResponseHeaderBytes) {
+            int maxResponseHeaderBytes, ProxySetup proxySetup) {
         this.sslContext = sslContext;
         this.verifyHostname = verifyHostname;
         this.tlsHandshakeTimeoutMillis = tlsHandshakeTimeoutMillis;
         this.maxResponseHeaderBytes = maxResponseHeaderBytes;
+        this.proxySetup = proxySetup;
     }
 
     @Override
     public void setup(Channel ch, RouteKey route, ClientTrace trace, BiConsumer<Object, Throwable> ready) {
+        // ---- proxy step (internal.proxy.ProxySetup): TLS to an https proxy, CONNECT or SOCKS. The origin's
+        // TLS and HTTP below start only once it succeeded, so they run inside the tunnel. ----
+        if (route.proxy() != null) {
+            proxySetup.start(ch, route, trace, error -> {
+                if (error != null) {
+                    ready.accept(null, error);
+                } else {
+                    setupOrigin(ch, route, trace, ready);
+                }
+            });
+            return;
+        }
+        setupOrigin(ch, route, trace, ready);
+    }
+
+    /** TLS to the origin (https routes), then HTTP; on a proxied route this runs inside the tunnel. */
+    private void setupOrigin(Channel ch, RouteKey route, ClientTrace trace, BiConsumer<Object, Throwable> ready) {
         if (!route.isTls()) {
             ready.accept(addHttp1(ch), null);
             return;
