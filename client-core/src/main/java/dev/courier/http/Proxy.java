@@ -5,9 +5,20 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A proxy server: {@code http://}, {@code https://}, {@code socks5://} or {@code socks4a://}, with
- * optional {@code user:password@} credentials. Two proxies are equal when their URIs are, so a proxy
- * is part of a connection's {@link RouteKey}.
+ * A proxy server: {@code http://}, {@code https://}, {@code socks5://} (or {@code socks5h://}, the same:
+ * the proxy always resolves the origin's name) or {@code socks4a://}, with optional
+ * {@code user:password@} credentials (percent-encoded as in any URI). Two proxies are equal when their
+ * URIs are, so a proxy is part of a connection's {@link RouteKey}.
+ *
+ * <ul>
+ *   <li>{@code http://proxy:3128}: http:// requests go to the proxy in absolute form, https:// ones
+ *       through a CONNECT tunnel; the credentials go as {@code Proxy-Authorization: Basic} to the proxy
+ *       only (on each absolute-form request, on the CONNECT), never to an origin. Default port 80.
+ *   <li>{@code https://proxy:443}: the same inside TLS to the proxy, which is verified against the
+ *       proxy's host name with the Transport's trust settings. Default port 443.
+ *   <li>{@code socks5://proxy:1080}: RFC 1928, username/password (RFC 1929) when given. Default 1080.
+ *   <li>{@code socks4a://proxy:1080}: SOCKS4 with host names; a user name is sent as the user id.
+ * </ul>
  */
 public final class Proxy {
     private final URI uri;
@@ -16,14 +27,22 @@ public final class Proxy {
         this.uri = uri;
     }
 
-    /** Parses and validates a proxy URI; a URI without scheme is taken as http (Go's rule). */
+    /**
+     * Parses and validates a proxy URI. One without a scheme is taken as http (Go's rule), including
+     * {@code host:port}, which {@link URI} reads as scheme "host" with an opaque part.
+     */
     public static Proxy of(URI uri) {
         Objects.requireNonNull(uri, "proxy uri");
-        if (uri.getScheme() == null) {
-            uri = URI.create("http://" + uri);
+        if (uri.getScheme() == null || uri.isOpaque()) {
+            try {
+                uri = new URI("http://" + uri);
+            } catch (java.net.URISyntaxException e) {
+                throw new IllegalArgumentException("proxy " + Request.redact(uri) + " is not a valid URI: " + e.getReason(), e);
+            }
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("socks5") && !scheme.equals("socks4a")) {
+        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("socks5") && !scheme.equals("socks5h")
+                && !scheme.equals("socks4a")) {
             throw new IllegalArgumentException("proxy " + Request.redact(uri) + " has unsupported scheme " + scheme
                     + "; want http, https, socks5 or socks4a");
         }
@@ -33,6 +52,7 @@ public final class Proxy {
         return new Proxy(uri);
     }
 
+    /** The proxy's URI as given (with a scheme added when it had none), credentials included. */
     public URI uri() {
         return uri;
     }

@@ -11,13 +11,16 @@ import java.util.Objects;
  * <ul>
  *   <li>{@code (null, "http", host, port)}: direct plaintext connection to the origin;
  *   <li>{@code (null, "https", host, port)}: direct TLS connection to the origin;
- *   <li>{@code (httpProxy, "http", host, port)}: requests in absolute form through an HTTP proxy (the
- *       origin is kept in the key so that per-origin limits hold);
- *   <li>{@code (proxy, "https", host, port)}: a CONNECT tunnel (or SOCKS connection) through the proxy,
- *       then TLS to the origin;
+ *   <li>{@code (httpProxy, "http", host, port)}: requests in absolute form through an {@code http://} or
+ *       {@code https://} proxy (TLS to the proxy for the latter), no tunnel; the origin is kept in the key
+ *       so that per-origin limits hold;
+ *   <li>{@code (httpProxy, "https", host, port)}: a CONNECT tunnel through an {@code http://} or
+ *       {@code https://} proxy, then TLS to the origin inside it;
+ *   <li>{@code (socksProxy, "https", host, port)}: a SOCKS5 or SOCKS4a connection to the origin, then TLS;
  *   <li>{@code (socksProxy, "http", host, port)}: plaintext to the origin through a SOCKS proxy.
  * </ul>
- * The host is lower-cased; the port is always explicit.
+ * The host is lower-cased; the port is always explicit. A proxy is compared by its whole URI, credentials
+ * included, so requests sent with different proxy credentials never share a connection.
  *
  * @param proxy  the proxy, or {@code null} for a direct connection
  * @param scheme "http" or "https"
@@ -36,7 +39,7 @@ public record RouteKey(Proxy proxy, String scheme, String host, int port) {
         }
     }
 
-    /** The direct route of {@code request}'s URI. */
+    /** The route of {@code request}'s URI through {@code proxy}, or direct when it is null. */
     public static RouteKey of(Request request, Proxy proxy) {
         return new RouteKey(proxy, request.uri().getScheme(), request.uri().getHost(), request.port());
     }

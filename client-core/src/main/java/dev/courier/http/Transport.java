@@ -8,6 +8,7 @@ import dev.courier.http.internal.h1.Http1Exchange;
 import dev.courier.http.internal.pool.ConnectionPool;
 import dev.courier.http.internal.pool.PoolConfig;
 import io.netty.buffer.ByteBufAllocator;
+import dev.courier.http.internal.proxy.ProxySetup;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ApplicationProtocolNames;
@@ -54,6 +55,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code maxConnsPerHost} 0 (unlimited), as Go; when set, up to {@code maxPendingAcquires} (1024)
  *       requests wait, each at most {@code pendingAcquireTimeout} (30 s).
  *   <li>{@code happyEyeballsDelay} 250 ms, the value RFC 8305 section 8 recommends (Go uses 300 ms).
+ *   <li>No proxy, unlike Go's {@code DefaultTransport}, which reads HTTP_PROXY and friends: a library
+ *       should not change where it connects because of its process's environment unless asked. Opt in
+ *       with {@code proxy(ProxySelector.fromEnvironment())} (Go's {@code ProxyFromEnvironment}).
  * </ul>
  */
 public final class Transport implements RoundTripper, AutoCloseable {
@@ -66,12 +70,15 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final TransportContext context;
     private final IoTransports io;
     private final TlsEngine tlsEngine;
+    private final ProxySelector proxySelector;
     private volatile boolean closed;
 
     private Transport(Builder b) {
         // TLS first: a configuration error must fail before any event loop thread exists.
         TlsEngines.Selection engine = TlsEngines.select(b.tlsEngine, b.sslContext != null);
-        SslContext ssl = b.sslContext(engine);
+        SslContext ssl = b.sslContext(engine, !b.disableHttp2);
+        // TLS to an https:// proxy speaks HTTP/1.1 (CONNECT, absolute form): ALPN must never let it pick h2.
+        SslContext proxySsl = b.proxyConfigured && !b.disableHttp2 ? b.sslContext(engine, false) : ssl;
         this.tlsEngine = engine.engine();
         log.info("TLS engine: {}", engine.describe(ssl));
         this.io = IoTransports.select(b.ioTransport);
@@ -96,7 +103,10 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 new PipelineSetup(ssl, !b.insecureSkipTlsVerification,
                         b.tlsHandshakeTimeout.toMillis(), b.maxResponseHeaderBytes,
                         new PipelineSetup.Http2Options(b.h2cPriorKnowledge, b.http2PingInterval.toNanos(),
-                                b.http2PingTimeout.toNanos())), clock);
+                                b.http2PingTimeout.toNanos()),
+                        new ProxySetup(proxySsl, !b.insecureSkipTlsVerification, b.tlsHandshakeTimeout.toMillis(),
+                                b.connectTimeout.toMillis(), b.proxyConnectHeaders, b.userAgent)), clock);
+        this.proxySelector = b.proxySelector;
         this.pool = new ConnectionPool(new PoolConfig(b.maxIdleConns, b.maxIdleConnsPerHost, b.maxConnsPerHost,
                 b.maxPendingAcquires, b.pendingAcquireTimeout.toNanos(), b.idleConnTimeout.toNanos(),
                 b.maxConnectionLifetime.toNanos(), b.disableKeepAlives, b.strictMaxConcurrentStreams), dialer, timers,
@@ -124,7 +134,14 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return CompletableFuture.failedFuture(new RequestException(request.method(), request.redactedUri(),
                     RequestException.Phase.CLOSED, "the transport is closed", null, false));
         }
-        RouteKey route = RouteKey.of(request, null);
+        Proxy proxy;
+        try {
+            proxy = Objects.requireNonNull(proxySelector.select(request), "the proxy selector returned null").orElse(null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(new RequestException(request.method(), request.redactedUri(),
+                    RequestException.Phase.PROXY, "choosing the proxy failed: " + e.getMessage(), e, false));
+        }
+        RouteKey route = RouteKey.of(request, proxy);
         return new Http1Exchange(context, request, route, request.trace()).start();
     }
 
@@ -211,8 +228,36 @@ public final class Transport implements RoundTripper, AutoCloseable {
 
         /** The versions both engines know; SSLv3 and older are broken and neither offers them. */
         private static final java.util.List<String> TLS_VERSIONS = java.util.List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1");
+        private ProxySelector proxySelector = ProxySelector.none();
+        private Headers proxyConnectHeaders = Headers.empty();
+        private boolean proxyConfigured;
 
         private Builder() {
+        }
+
+        /**
+         * Chooses the proxy for each request (Go's {@code Transport.Proxy}); {@link ProxySelector#none()} by
+         * default. {@link ProxySelector#fromEnvironment()} gives Go's {@code ProxyFromEnvironment} (HTTP_PROXY,
+         * HTTPS_PROXY, NO_PROXY), {@link ProxySelector#of(Proxy)} a fixed proxy. Connections are pooled per
+         * proxy (credentials included), so requests through different proxies never share one. The selector
+         * runs for every request on the thread calling {@link #roundTrip}, which for a redirect the Client
+         * follows may be an event loop: it must not block. Exceptions it throws fail the request in
+         * {@link RequestException.Phase#PROXY}.
+         */
+        public Builder proxy(ProxySelector selector) {
+            this.proxySelector = Objects.requireNonNull(selector, "proxy");
+            this.proxyConfigured = true;
+            return this;
+        }
+
+        /**
+         * Header fields sent on every CONNECT to an HTTP(S) proxy, and only there (Go's
+         * {@code ProxyConnectHeader}). Proxy-Authorization from the proxy URL's credentials replaces one given
+         * here; Host is always the tunnel's target.
+         */
+        public Builder proxyConnectHeaders(Headers headers) {
+            this.proxyConnectHeaders = Objects.requireNonNull(headers, "proxyConnectHeaders");
+            return this;
         }
 
         /** Idle connections kept across all routes; the least recently used beyond it is closed. 0 = no limit. */
@@ -513,7 +558,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return new Transport(this);
         }
 
-        SslContext sslContext(TlsEngines.Selection engine) {
+        SslContext sslContext(TlsEngines.Selection engine, boolean offerH2) {
             boolean custom = trustPem != null || trustStore != null || clientCertChainPem != null
                     || clientKeyStore != null || tlsProtocols != null || tlsCiphers != null
                     || insecureSkipTlsVerification;
@@ -523,7 +568,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
                             + "clientCertificate, tlsProtocols, tlsCiphers or insecureSkipTlsVerificationForTestsOnly");
                 }
                 return new JdkSslContext(sslContext, true, null, IdentityCipherSuiteFilter.INSTANCE,
-                        alpn(), ClientAuth.NONE, null, false);
+                        alpn(offerH2), ClientAuth.NONE, null, false);
             }
             if (trustPem != null && trustStore != null) {
                 throw new IllegalStateException("trustPem and trustStore cannot both be set");
@@ -557,7 +602,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
                     b.ciphers(java.util.Arrays.asList(tlsCiphers));
                 }
                 step = "context";
-                b.applicationProtocolConfig(alpn());
+                b.applicationProtocolConfig(alpn(offerH2));
                 SslContext context = b.build();
                 // The engines check protocol and cipher names only when an engine is made: check them here,
                 // not on the first https request.
@@ -570,11 +615,11 @@ public final class Transport implements RoundTripper, AutoCloseable {
         }
 
         /** ALPN offers h2 first, then http/1.1 (Go's order); only http/1.1 when HTTP/2 is disabled. */
-        private ApplicationProtocolConfig alpn() {
+        private static ApplicationProtocolConfig alpn(boolean offerH2) {
             return new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                     ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
                     ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-                    disableHttp2 ? new String[] {ApplicationProtocolNames.HTTP_1_1}
+                    !offerH2 ? new String[] {ApplicationProtocolNames.HTTP_1_1}
                             : new String[] {ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1});
         }
 

@@ -30,6 +30,9 @@ class ProxySelectorTest {
             "socks5://proxy.test:1080,     socks5://proxy.test:1080",
             "http://user:pw@proxy.test:3,  http://user:pw@proxy.test:3",
             "cache.test,                   http://cache.test",
+            "socks5h://proxy.test:1080,    socks5h://proxy.test:1080",
+            "socks4a://proxy.test:1080,    socks4a://proxy.test:1080",
+            "'  http://spaced.test:1  ',   http://spaced.test:1",
     })
     void proxyValues(String value, String expected) {
         assertThat(chosen(Map.of("HTTP_PROXY", value), "http://example.com/")).contains(expected);
@@ -73,10 +76,68 @@ class ProxySelectorTest {
             "''                       | http://127.0.0.1/              | false",
             "''                       | http://127.1.2.3/              | false",
             "''                       | http://[::1]/                  | false",
+            "example.com:             | http://example.com:8080/       | false",
+            ":80                      | http://example.com/            | true",
+            "10.0.0.0/8               | http://ten.test/               | true",
+            "example.com              | https://EXAMPLE.com:443/       | false",
+            "bücher.example           | http://xn--bcher-kva.example/  | false",
     })
     void noProxyRules(String noProxy, String url, boolean proxied) {
         Map<String, String> env = Map.of("HTTP_PROXY", "http://proxy.test:3128", "NO_PROXY", noProxy);
         assertThat(chosen(env, url).isPresent()).isEqualTo(proxied);
+    }
+
+    @Test
+    void inACgiEnvironmentHttpProxyIsRefusedButHttpsProxyStillServes() {
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of("HTTP_PROXY", "http://evil.test:1",
+                "HTTPS_PROXY", "http://good.test:2", "REQUEST_METHOD", "GET"));
+
+        assertThatThrownBy(() -> env.select(Request.newBuilder("http://example.com/").build()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("CGI");
+        assertThat(env.select(Request.newBuilder("https://example.com/").build()).map(p -> p.uri().toString()))
+                .contains("http://good.test:2");
+    }
+
+    @Test
+    void noProxyStarStillLeavesTheProxyChosenForNothing() {
+        Map<String, String> env = Map.of("HTTPS_PROXY", "http://p:1", "NO_PROXY", "example.com, *");
+        assertThat(chosen(env, "https://anything.test/")).isEmpty();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', value = {
+            "ftp://proxy.test:21      | unsupported scheme ftp",
+            "http:///nohost           | has no host",
+    })
+    void proxyOfRejectsWhatItCannotUse(String uri, String message) {
+        assertThatThrownBy(() -> Proxy.of(URI.create(uri))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void proxyOfTakesASchemelessUriAsHttpAndHidesThePasswordInToString() {
+        assertThat(Proxy.of(URI.create("proxy.test:3128")).uri().toString()).isEqualTo("http://proxy.test:3128");
+        assertThat(Proxy.of(URI.create("http://u:secret@proxy.test:3128")).toString())
+                .isEqualTo("http://u:***@proxy.test:3128");
+        assertThat(Proxy.of(URI.create("http://u:pw@p:1"))).isNotEqualTo(Proxy.of(URI.create("http://v:pw@p:1")));
+    }
+
+    @Test
+    void jdkHttpProxiesBecomeHttpAndIpv6AddressesKeepTheirBrackets() {
+        java.net.ProxySelector jdk = new java.net.ProxySelector() {
+            @Override
+            public List<java.net.Proxy> select(URI uri) {
+                return uri.getHost().equals("none.test") ? null : List.of(new java.net.Proxy(java.net.Proxy.Type.HTTP,
+                        new InetSocketAddress("::1", 3128)));
+            }
+
+            @Override
+            public void connectFailed(URI uri, SocketAddress sa, IOException ioe) {
+            }
+        };
+        assertThat(ProxySelector.from(jdk).select(Request.newBuilder("https://example.com/").build()))
+                .map(p -> p.uri().toString()).contains("http://[0:0:0:0:0:0:0:1]:3128");
+        assertThat(ProxySelector.from(jdk).select(Request.newBuilder("http://none.test/").build())).isEmpty();
     }
 
     @Test

@@ -6,6 +6,10 @@ package dev.courier.http.internal;
  * <pre>
  *   [proxy]    Socks5ProxyHandler | HttpProxyHandler        (proxy routes; proxy issue)
  *   [plaintext-reply] PlaintextReplyDetector: spots "HTTP/" answering the ClientHello, then leaves (https routes)
+ *   [proxy-tls] SslHandler to an https:// proxy itself       (https proxies)
+ *   [proxy-codec] HttpClientCodec for the CONNECT             (tunnels through HTTP(S) proxies, until up)
+ *   [proxy-encoder, proxy-decoder] SOCKS codecs               (SOCKS proxies, until the handshake is done)
+ *   [proxy]    HttpConnectHandler | Socks5Handshake | Socks4aHandshake (removed once the tunnel is up)
  *   [tls]      SslHandler                                   (https routes)
  *   [handshake-errors] HandshakeErrorSink: quiets the SslHandler's errors, which the handshake future
  *              reports; removed when the handshake succeeds (https routes)
@@ -27,6 +31,10 @@ package dev.courier.http.internal;
  * consumer also slows decompression.
  */
 public final class PipelineNames {
+    public static final String PROXY_TLS = "proxy-tls";
+    public static final String PROXY_CODEC = "proxy-codec";
+    public static final String PROXY_ENCODER = "proxy-encoder";
+    public static final String PROXY_DECODER = "proxy-decoder";
     public static final String PROXY = "proxy";
     public static final String PLAINTEXT_REPLY = "plaintext-reply";
     public static final String TLS = "tls";

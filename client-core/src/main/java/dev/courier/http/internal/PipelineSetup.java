@@ -7,6 +7,7 @@ import dev.courier.http.internal.dial.DialException;
 import dev.courier.http.internal.dial.NettyDialer;
 import dev.courier.http.internal.h1.Http1Connection;
 import dev.courier.http.internal.h1.ResponseStartHandler;
+import dev.courier.http.internal.proxy.ProxySetup;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -34,16 +35,18 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
 
 /**
- * Installs a new connection's pipeline in the order {@link PipelineNames} documents: TLS for https
- * routes (SNI and hostname verification on, on either engine; ALPN offering h2 and http/1.1 unless
- * HTTP/2 is disabled), then the HTTP/2 frame codec, multiplexer and connection handler when ALPN chose
- * h2 (or for h2c with prior knowledge), else the HTTP/1.1 codec and connection handler.
+ * Installs a new connection's pipeline in the order {@link PipelineNames} documents: the proxy step
+ * for proxied routes ({@link ProxySetup}), TLS for https routes (SNI and hostname verification on, on
+ * either engine; ALPN offering h2 and http/1.1 unless HTTP/2 is disabled), then the HTTP/2 frame codec,
+ * multiplexer and connection handler when ALPN chose h2 (or for h2c with prior knowledge), else the
+ * HTTP/1.1 codec and connection handler.
  */
 public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     private final SslContext sslContext;
     private final boolean verifyHostname;
     private final long tlsHandshakeTimeoutMillis;
     private final int maxResponseHeaderBytes;
+    private final ProxySetup proxySetup;
 
     private final Http2Options http2;
 
@@ -58,18 +61,38 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     }
 
     public PipelineSetup(SslContext sslContext, boolean verifyHostname, long tlsHandshakeTimeoutMillis,
-            int maxResponseHeaderBytes, Http2Options http2) {
+            int maxResponseHeaderBytes, Http2Options http2, ProxySetup proxySetup) {
         this.sslContext = sslContext;
         this.verifyHostname = verifyHostname;
         this.tlsHandshakeTimeoutMillis = tlsHandshakeTimeoutMillis;
         this.maxResponseHeaderBytes = maxResponseHeaderBytes;
         this.http2 = http2;
+        this.proxySetup = proxySetup;
     }
 
     @Override
     public void setup(Channel ch, RouteKey route, ClientTrace trace, BiConsumer<Object, Throwable> ready) {
+        // ---- proxy step (internal.proxy.ProxySetup): TLS to an https proxy, CONNECT or SOCKS. The origin's
+        // TLS and HTTP below start only once it succeeded, so they run inside the tunnel. ----
+        if (route.proxy() != null) {
+            proxySetup.start(ch, route, trace, error -> {
+                if (error != null) {
+                    ready.accept(null, error);
+                } else {
+                    setupOrigin(ch, route, trace, ready);
+                }
+            });
+            return;
+        }
+        setupOrigin(ch, route, trace, ready);
+    }
+
+    /** TLS to the origin (https routes), then HTTP; on a proxied route this runs inside the tunnel. */
+    private void setupOrigin(Channel ch, RouteKey route, ClientTrace trace, BiConsumer<Object, Throwable> ready) {
         if (!route.isTls()) {
-            ready.accept(http2.priorKnowledge() ? addHttp2(ch) : addHttp1(ch), null);
+            // h2c only straight to the origin (or through a SOCKS tunnel); an HTTP proxy takes absolute-form HTTP/1.1.
+            boolean viaHttpProxy = route.proxy() != null && route.proxy().uri().getScheme().startsWith("http");
+            ready.accept(http2.priorKnowledge() && !viaHttpProxy ? addHttp2(ch) : addHttp1(ch), null);
             return;
         }
         SslHandler ssl;

@@ -6,6 +6,8 @@ import dev.courier.http.RouteKey;
 import dev.courier.http.internal.pool.Dialer;
 import dev.courier.http.internal.pool.PoolRequest;
 import dev.courier.http.internal.pool.PooledConnection;
+import dev.courier.http.internal.proxy.ProxyEndpoint;
+import dev.courier.http.internal.proxy.ProxySetup;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
@@ -26,7 +28,9 @@ import java.util.function.LongSupplier;
 /**
  * Opens connections: asynchronous DNS (Netty's resolver, which reads /etc/hosts and resolv.conf's
  * search list and ndots as the OS does, and caches answers by TTL), then TCP with Happy Eyeballs over
- * the resolved addresses, then the protocol setup that {@link ConnectionSetup} installs.
+ * the resolved addresses, then the protocol setup that {@link ConnectionSetup} installs. On a proxied
+ * route the name resolved and the addresses raced are the proxy's (the origin's name goes to the proxy),
+ * and a failure to reach the proxy is a {@link Phase#PROXY} failure naming it.
  */
 public final class NettyDialer implements Dialer {
 
@@ -59,28 +63,45 @@ public final class NettyDialer implements Dialer {
 
     @Override
     public void dial(RouteKey route, PoolRequest requester, BiConsumer<PooledConnection, Throwable> done) {
+        dial(route, requester.dialTrace(), (connection, error) -> {
+            if (error != null && ProxySetup.challengedWithCredentials(route, error)) {
+                // A 407 to CONNECT although credentials exist: answer the challenge once on a fresh
+                // connection (the proxy may have closed this one); a second 407 fails the dial.
+                dial(route, requester.dialTrace(), done);
+                return;
+            }
+            done.accept(connection, error);
+        });
+    }
+
+    private void dial(RouteKey route, ClientTrace trace, BiConsumer<PooledConnection, Throwable> done) {
         EventLoop loop = group.next();
-        ClientTrace trace = requester.dialTrace();
-        byte[] literal = NetUtil.createByteArrayFromIpAddressString(route.host());
+        ProxyEndpoint proxy = route.proxy() == null ? null : ProxyEndpoint.of(route.proxy());
+        String host = proxy == null ? route.host() : proxy.host();
+        int port = proxy == null ? route.port() : proxy.port();
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
         if (literal != null) {
             try {
-                connect(loop, route, List.of(new InetSocketAddress(InetAddress.getByAddress(literal), route.port())), trace, done);
+                connect(loop, route, proxy, List.of(new InetSocketAddress(InetAddress.getByAddress(literal), port)), trace, done);
             } catch (java.net.UnknownHostException impossible) {
-                done.accept(null, new DialException(Phase.DNS, "bad address " + route.host(), impossible, false));
+                done.accept(null, new DialException(Phase.DNS, "bad address " + host, impossible, false));
             }
             return;
         }
         if (trace != null) {
-            trace.dnsStart(route.host());
+            trace.dnsStart(host);
         }
-        resolvers.getResolver(loop).resolveAll(InetSocketAddress.createUnresolved(route.host(), route.port()))
+        resolvers.getResolver(loop).resolveAll(InetSocketAddress.createUnresolved(host, port))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
                         if (trace != null) {
                             trace.dnsDone(List.of(), f.cause());
                         }
-                        done.accept(null, new DialException(Phase.DNS, "cannot resolve " + route.host() + ": "
-                                + f.cause().getMessage(), f.cause(), false));
+                        done.accept(null, proxy == null
+                                ? new DialException(Phase.DNS, "cannot resolve " + host + ": " + f.cause().getMessage(),
+                                        f.cause(), false)
+                                : new DialException(Phase.PROXY, "cannot resolve the host of proxy " + proxy + " (for "
+                                        + route.hostPort() + "): " + f.cause().getMessage(), f.cause(), false));
                         return;
                     }
                     @SuppressWarnings("unchecked")
@@ -90,12 +111,12 @@ public final class NettyDialer implements Dialer {
                         addresses.forEach(a -> ips.add(a.getAddress()));
                         trace.dnsDone(ips, null);
                     }
-                    connect(loop, route, addresses, trace, done);
+                    connect(loop, route, proxy, addresses, trace, done);
                 });
     }
 
-    private void connect(EventLoop loop, RouteKey route, List<InetSocketAddress> addresses, ClientTrace trace,
-                         BiConsumer<PooledConnection, Throwable> done) {
+    private void connect(EventLoop loop, RouteKey route, ProxyEndpoint proxy, List<InetSocketAddress> addresses,
+                         ClientTrace trace, BiConsumer<PooledConnection, Throwable> done) {
         Bootstrap b = new Bootstrap()
                 .group(loop)
                 .channel(io.socketChannel())
@@ -111,9 +132,11 @@ public final class NettyDialer implements Dialer {
                         // The pipeline is installed once connected, by the ConnectionSetup.
                     }
                 });
-        new HappyEyeballs(b, loop, addresses, attemptDelayNanos, trace, route.hostPort(), (channel, error) -> {
+        String target = proxy == null ? route.hostPort() : "proxy " + proxy + " (for " + route.hostPort() + ")";
+        new HappyEyeballs(b, loop, addresses, attemptDelayNanos, trace, target, (channel, error) -> {
             if (error != null) {
-                done.accept(null, error);
+                done.accept(null, proxy == null || !(error instanceof DialException) ? error
+                        : new DialException(Phase.PROXY, error.getMessage(), error.getCause(), ((DialException) error).isTimeout()));
                 return;
             }
             setup.setup(channel, route, trace, (handler, setupError) -> {

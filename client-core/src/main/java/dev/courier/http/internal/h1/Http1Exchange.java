@@ -21,6 +21,8 @@ import dev.courier.http.internal.dial.DialException;
 import dev.courier.http.internal.pool.PoolException;
 import dev.courier.http.internal.pool.PoolRequest;
 import dev.courier.http.internal.pool.PooledConnection;
+import dev.courier.http.internal.proxy.ProxyEndpoint;
+import dev.courier.http.internal.proxy.ProxyHandshakeException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
@@ -84,6 +86,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private boolean reused;
     private long idleNanos;
     private int attempt;
+    private boolean proxyChallenged;
     private final RequestWriter writer;
     private boolean headersReceived;
     private boolean anyResponseByte;
@@ -130,6 +133,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     @Override
     public ClientTrace trace() {
         return trace;
+    }
+
+    RouteKey route() {
+        return route;
     }
 
     /** "METHOD url" without password; computed when needed, as it is only for messages. */
@@ -286,6 +293,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             return;
         }
         int status = response.status().code();
+        if (status == 407 && ProxyEndpoint.sendsAbsoluteForm(route)) {
+            onProxyChallenge(response);
+            return;
+        }
         if (status >= 100 && status < 200 && status != 101) {
             onInformational(response, status);
             return;
@@ -332,6 +343,34 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             r.upgraded(new Upgraded(conn.channel()));
         }
         complete(r);
+    }
+
+    /**
+     * The HTTP proxy answered 407 to an absolute-form request: with credentials in the proxy URL, the
+     * challenge is answered once (Basic) on a fresh connection if the body can be sent again; otherwise,
+     * or at the second 407, the request fails in {@link Phase#PROXY}. The connection is closed either way.
+     */
+    private void onProxyChallenge(HttpResponse response) {
+        ProxyEndpoint proxy = ProxyEndpoint.of(route.proxy());
+        boolean replayable = request.body() == null || request.body().isReplayable() || !writer.bodyStarted();
+        PooledConnection c = conn;
+        boolean wasReused = reused;
+        long wasIdle = idleNanos;
+        keepAlive = false;
+        finishConnection();
+        RequestException error = new RequestException(request.method(), request.redactedUri(), Phase.PROXY,
+                "proxy " + proxy + " answered " + response.protocolVersion() + " " + response.status() + "; "
+                        + ProxyHandshakeException.authHint(proxy), null, false,
+                c.id(), wasReused, wasReused ? Duration.ofNanos(wasIdle) : null);
+        if (proxy.hasCredentials() && !proxyChallenged && replayable && !aborted && !isDone()) {
+            proxyChallenged = true;
+            if (trace != null) {
+                trace.retrying(attempt + 1, error, "the proxy answered 407: sending the proxy URL's credentials once more");
+            }
+            retry();
+            return;
+        }
+        complete(error);
     }
 
     private void onInformational(HttpResponse response, int status) {

@@ -3,10 +3,10 @@ package dev.courier.http.internal.h1;
 import dev.courier.http.Headers;
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
-import dev.courier.http.internal.PipelineNames;
 import dev.courier.http.internal.TransportContext;
 import dev.courier.http.internal.body.BytesRequestBody;
 import dev.courier.http.internal.body.FileRequestBody;
+import dev.courier.http.internal.proxy.ProxyEndpoint;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -40,7 +40,8 @@ import java.util.concurrent.TimeUnit;
  * Connection), then the body: an array in the same write, a file by zero-copy {@code FileRegion} on
  * plaintext, anything else by subscribing to its publisher with demand paced by channel writability.
  * With {@code Expect: 100-continue} the body waits for "100 Continue" or the expect-continue timeout,
- * and is not sent at all if a final status comes first.
+ * and is not sent at all if a final status comes first. Through an HTTP(S) proxy without a tunnel (an
+ * http:// origin) the request line carries the absolute URI and Proxy-Authorization the proxy's credentials.
  *
  * <p>Event-loop confined, except the {@link Flow.Subscriber} signals, which hop onto the loop.
  */
@@ -118,8 +119,10 @@ final class RequestWriter {
         channel = hctx.channel();
         RequestBody body = request.body();
         HttpMethod method = HttpMethod.valueOf(request.method());
-        String target = target(request.uri());
-        HttpHeaders headers = headers(body);
+        ProxyEndpoint proxy = ProxyEndpoint.sendsAbsoluteForm(exchange.route())
+                ? ProxyEndpoint.of(exchange.route().proxy()) : null;
+        String target = proxy == null ? target(request.uri()) : absoluteTarget(request.uri());
+        HttpHeaders headers = headers(body, proxy);
         boolean expectContinue = body != null && body.contentLength() != 0
                 && request.headers().containsToken("Expect", "100-continue");
         if (body == null || body.contentLength() == 0 && !expectContinue) {
@@ -225,7 +228,8 @@ final class RequestWriter {
                     (int) bytes.contentLength()))).addListener(lastWritten);
             return;
         }
-        if (body instanceof FileRequestBody && channel.pipeline().get(PipelineNames.TLS) == null) {
+        // Zero-copy only on a plain socket: no SslHandler, neither the origin's nor an https proxy's.
+        if (body instanceof FileRequestBody && channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
             FileRequestBody file = (FileRequestBody) body;
             channel.write(new DefaultFileRegion(file.file().toFile(), 0, file.contentLength())).addListener(chunkWritten);
             channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
@@ -381,9 +385,10 @@ final class RequestWriter {
      * decides, plus Host, User-Agent, Content-Length or Transfer-Encoding, Accept-Encoding and Connection.
      * Built as a flat read-only array (the codec only iterates it): a fraction of a hashed header map's cost.
      */
-    private HttpHeaders headers(RequestBody body) {
+    private HttpHeaders headers(RequestBody body, ProxyEndpoint proxy) {
         Headers user = request.headers();
-        CharSequence[] fields = new CharSequence[2 * (user.size() + 6)];
+        String proxyAuthorization = proxy == null ? null : proxy.basicAuthorization();
+        CharSequence[] fields = new CharSequence[2 * (user.size() + 7)];
         int n = 0;
         String host = user.first("Host");
         fields[n++] = HttpHeaderNames.HOST;
@@ -397,6 +402,9 @@ final class RequestWriter {
             if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
                     || name.equalsIgnoreCase("Transfer-Encoding")) {
                 continue; // framing is ours to decide (Go ignores these too)
+            }
+            if (proxyAuthorization != null && name.equalsIgnoreCase("Proxy-Authorization")) {
+                continue; // the proxy URL's credentials win, as Go's Header.Set does
             }
             hasUserAgent |= name.equalsIgnoreCase("User-Agent");
             hasAcceptEncoding |= name.equalsIgnoreCase("Accept-Encoding");
@@ -432,6 +440,10 @@ final class RequestWriter {
             fields[n++] = GZIP_DEFLATE;
             addedAcceptEncoding = true;
         }
+        if (proxyAuthorization != null) {
+            fields[n++] = HttpHeaderNames.PROXY_AUTHORIZATION;
+            fields[n++] = proxyAuthorization;
+        }
         if (ctx.disableKeepAlives() && !hasConnectionClose) {
             fields[n++] = HttpHeaderNames.CONNECTION;
             fields[n++] = HttpHeaderValues.CLOSE;
@@ -441,6 +453,21 @@ final class RequestWriter {
 
     private static boolean needsZeroLength(String method) {
         return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+    }
+
+    /**
+     * The request target in absolute form for a proxy (RFC 9112 section 3.2.2): scheme, the URI's own
+     * host[:port] (a caller's Host header is sent as given but does not steer the proxy), path and query.
+     */
+    static String absoluteTarget(URI uri) {
+        String host = uri.getHost();
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        String scheme = uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        int port = uri.getPort();
+        String authority = port == -1 || port == (scheme.equals("https") ? 443 : 80) ? host : host + ":" + port;
+        return scheme + "://" + authority + target(uri);
     }
 
     /** The request target in origin form (RFC 9112 section 3.2.1): path and query, never the fragment. */

@@ -11,32 +11,41 @@ import java.util.Optional;
 /**
  * Go's {@code httpproxy.Config.ProxyFunc} over an environment map: which proxy a request uses, from
  * HTTP_PROXY / HTTPS_PROXY / NO_PROXY (upper case taking precedence, as Go's {@code getEnvAny} does).
+ * In a CGI environment (REQUEST_METHOD set) HTTP_PROXY is refused, as Go does: there it may come from a
+ * client's {@code Proxy:} request header ("httpoxy").
  */
 public final class EnvironmentProxies implements ProxySelector {
     private final Optional<Proxy> httpProxy;
     private final Optional<Proxy> httpsProxy;
     private final NoProxy noProxy;
+    private final boolean cgi;
 
-    private EnvironmentProxies(Optional<Proxy> httpProxy, Optional<Proxy> httpsProxy, NoProxy noProxy) {
+    private EnvironmentProxies(Optional<Proxy> httpProxy, Optional<Proxy> httpsProxy, NoProxy noProxy, boolean cgi) {
         this.httpProxy = httpProxy;
         this.httpsProxy = httpsProxy;
         this.noProxy = noProxy;
+        this.cgi = cgi;
     }
 
     /** Reads the variables; a proxy value that cannot be used fails with the variable and value named (password hidden). */
     public static EnvironmentProxies parse(Map<String, String> env) {
+        String requestMethod = env.get("REQUEST_METHOD");
         return new EnvironmentProxies(proxy(env, "HTTP_PROXY"), proxy(env, "HTTPS_PROXY"),
-                NoProxy.parse(any(env, "NO_PROXY")));
+                NoProxy.parse(any(env, "NO_PROXY")), requestMethod != null && !requestMethod.isEmpty());
     }
 
     @Override
     public Optional<Proxy> select(Request request) {
         String scheme = request.uri().getScheme().toLowerCase(java.util.Locale.ROOT);
         Optional<Proxy> proxy = scheme.equals("https") ? httpsProxy : scheme.equals("http") ? httpProxy : Optional.empty();
-        if (proxy.isEmpty() || !noProxy.useProxy(request.uri().getHost(), request.port())) {
-            return Optional.empty();
+        if (proxy.isEmpty()) {
+            return proxy;
         }
-        return proxy;
+        if (cgi && scheme.equals("http")) {
+            throw new IllegalStateException("refusing to use HTTP_PROXY in a CGI environment (REQUEST_METHOD is set), "
+                    + "where a client's Proxy: header may have set it (httpoxy)");
+        }
+        return noProxy.useProxy(request.uri().getHost(), request.port()) ? proxy : Optional.empty();
     }
 
     private static String any(Map<String, String> env, String upper) {
@@ -60,7 +69,8 @@ public final class EnvironmentProxies implements ProxySelector {
             // tried again with a scheme below
         }
         String scheme = uri == null || uri.getScheme() == null ? null : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
-        boolean known = "http".equals(scheme) || "https".equals(scheme) || "socks5".equals(scheme) || "socks4a".equals(scheme);
+        boolean known = "http".equals(scheme) || "https".equals(scheme) || "socks5".equals(scheme)
+                || "socks5h".equals(scheme) || "socks4a".equals(scheme);
         try {
             if (!known || uri.getHost() == null) {
                 uri = new URI("http://" + value);

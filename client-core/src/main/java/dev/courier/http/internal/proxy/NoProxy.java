@@ -46,12 +46,18 @@ final class NoProxy {
             String host = entry;
             int port = -1;
             int colon = entry.lastIndexOf(':');
-            if (colon > 0 && entry.indexOf(':') == colon || entry.startsWith("[") && entry.contains("]:")) {
+            if (colon >= 0 && entry.indexOf(':') == colon || entry.startsWith("[") && entry.contains("]:")) {
+                // Go's net.SplitHostPort: "host:" means any port, ":port" has no host and is skipped
+                host = entry.substring(0, colon);
+                String p = entry.substring(colon + 1);
                 try {
-                    port = Integer.parseInt(entry.substring(colon + 1));
-                    host = entry.substring(0, colon);
+                    port = p.isEmpty() ? -1 : Integer.parseInt(p);
                 } catch (NumberFormatException notAPort) {
+                    host = entry;
                     port = -1;
+                }
+                if (host.isEmpty()) {
+                    continue;
                 }
             }
             if (host.startsWith("[") && host.endsWith("]")) {
@@ -67,12 +73,13 @@ final class NoProxy {
                 host = host.substring(1);
             }
             boolean matchHost = !host.startsWith(".");
-            String suffix = matchHost ? "." + host : host;
+            String name = matchHost ? host : host.substring(1);
             try {
-                suffix = IDN.toASCII(suffix, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+                name = IDN.toASCII(name, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
             } catch (IllegalArgumentException keep) {
                 // not IDNA-convertible: compare as written
             }
+            String suffix = "." + name;
             String s = suffix;
             int p = port;
             matchers.add((h, reqPort, reqIp) -> (h.endsWith(s) || matchHost && h.equals(s.substring(1)))
