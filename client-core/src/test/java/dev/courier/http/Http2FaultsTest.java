@@ -250,4 +250,22 @@ class Http2FaultsTest {
         }
         assertThat(server.requestCount()).isEqualTo(5);
     }
+
+    @Test
+    void theClientTimeoutCoversAnHttp2BodyAndResetsOnlyItsStream() throws Exception {
+        H2TestServer server = server();
+        server.enqueue(H2Response.status(200).body("late").delayBody(Duration.ofSeconds(5)));
+        server.enqueue(H2Response.status(200).body("next"));
+        Transport t = transport();
+        Client client = Client.newBuilder().transport(t).timeout(Duration.ofMillis(300)).build();
+        Response r = client.send(Request.newBuilder(server.uri("/slow-body")).build()).get(10, SECONDS);
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> r.body().text().get(10, SECONDS));
+        assertThat(e.getCause()).isInstanceOf(RequestException.class);
+        assertThat(((RequestException) e.getCause()).isTimeout()).isTrue();
+        Await.until("the stream is reset", () -> !server.resetsReceived().isEmpty());
+        assertThat(client.send(Request.newBuilder(server.uri("/n")).build()).get(10, SECONDS).body().text()
+                .get(10, SECONDS)).isEqualTo("next");
+        assertThat(server.connectionCount()).isEqualTo(1);
+    }
 }

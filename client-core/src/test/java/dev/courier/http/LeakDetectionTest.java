@@ -97,6 +97,26 @@ class LeakDetectionTest {
     }
 
     @Test
+    void droppedHttp2ResponseIsDetectedItsStreamResetAndTheConnectionKept() throws Exception {
+        dev.courier.http.testing.H2TestServer server = courier.closeAfter(
+                dev.courier.http.testing.H2TestServer.startTls(dev.courier.http.testing.TestCertificates.get().server()));
+        Transport t = courier.transport(b -> b.trustStore(dev.courier.http.testing.TestCertificates.get().caTrustStore()));
+        server.enqueue(dev.courier.http.testing.H2Response.status(200).streamBody(BODY));
+        URI uri = server.uri("/dropped?h2=1");
+
+        WeakReference<Response> dropped = sendAndDrop(t, uri);
+        assertThat(t.stats().streams()).as("the unread body holds its stream").isEqualTo(1);
+
+        boolean reclaimed = gcUntil(() -> t.stats().streams() == 0, SECONDS.toNanos(10));
+        assertThat(reclaimed).as("the stream of the dropped response is reclaimed (stats %s; Response %s)", t.stats(),
+                dropped.get() == null ? "collected" : "never collected").isTrue();
+        Await.until("the stream is reset", () -> !server.resetsReceived().isEmpty());
+        assertThat(server.resetsReceived().get(0).errorCode()).isEqualTo(0x8); // CANCEL
+        assertThat(t.stats().total()).as("the connection stays for other streams").isEqualTo(1);
+        Await.until(() -> "a log line naming " + uri + " in: " + stderr(), () -> stderr().contains(uri.toString()));
+    }
+
+    @Test
     void droppedResponseWhoseBodyIsBeingReadIsNotReclaimedAndTheSubscriberGetsEveryByte() throws Exception {
         TestServer server = courier.server();
         Transport t = courier.transport();
