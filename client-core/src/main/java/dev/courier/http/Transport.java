@@ -109,7 +109,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
         this.proxySelector = b.proxySelector;
         this.pool = new ConnectionPool(new PoolConfig(b.maxIdleConns, b.maxIdleConnsPerHost, b.maxConnsPerHost,
                 b.maxPendingAcquires, b.pendingAcquireTimeout.toNanos(), b.idleConnTimeout.toNanos(),
-                b.maxConnectionLifetime.toNanos(), b.disableKeepAlives, b.strictMaxConcurrentStreams), dialer, timers,
+                b.maxConnectionLifetime.toNanos(), b.disableKeepAlives, b.strictMaxConcurrentStreams,
+                !b.disableHttp2, b.h2cPriorKnowledge), dialer, timers,
                 clock);
         this.context = new TransportContext(pool, b.userAgent, b.disableCompression, b.disableKeepAlives,
                 b.maxDecompressedBytes, b.responseHeaderTimeout.toNanos(), b.expectContinueTimeout.toNanos(),

@@ -103,8 +103,7 @@ class Http2Test {
         H2TestServer server = tlsServer();
         server.dispatcher(req -> H2Response.status(200).body("ok"));
         Transport t = transport();
-        // The first request of a route dials; it cannot know yet that the route speaks h2, so a burst may dial
-        // more than once, but every request completes and the extra connections go idle, not to waste.
+        // The route may speak h2 (ALPN offers it): the burst waits for the first dial, which carries them all.
         List<CompletableFuture<Response>> calls = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             calls.add(t.roundTrip(get(server, "/" + i)));
@@ -112,7 +111,8 @@ class Http2Test {
         for (CompletableFuture<Response> c : calls) {
             assertThat(c.get(10, SECONDS).body().text().get(10, SECONDS)).isEqualTo("ok");
         }
-        // Once known, a second burst opens nothing new.
+        assertThat(server.connectionCount()).isEqualTo(1);
+        // Once known, a second burst opens nothing new either.
         int connections = server.connectionCount();
         calls.clear();
         for (int i = 0; i < 10; i++) {
@@ -341,5 +341,33 @@ class Http2Test {
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().text().get(10, SECONDS)).isEqualTo("final");
         assertThat(interim).containsExactly(103);
+    }
+
+    @Test
+    void aColdBurstToAnHttp11OnlyTlsServerDialsForEachAfterTheFirst() throws Exception {
+        dev.courier.http.testing.TestServer server = courier.tlsServer(CERTS.server()); // no ALPN: HTTP/1.1
+        server.dispatcher(req -> dev.courier.http.testing.ServerResponse.ok("h1").delayHeaders(Duration.ofMillis(200)));
+        Transport t = transport();
+        List<CompletableFuture<Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(t.roundTrip(Request.newBuilder(server.uri("/" + i)).build()));
+        }
+        for (CompletableFuture<Response> c : calls) {
+            Response r = c.get(10, SECONDS);
+            assertThat(r.protocol()).isEqualTo(Protocol.HTTP_1_1);
+            assertThat(r.body().text().get(10, SECONDS)).isEqualTo("h1");
+        }
+        // The first dial showed HTTP/1.1, so the waiting requests dialed connections of their own.
+        assertThat(server.connectionCount()).isEqualTo(4);
+    }
+
+    @Test
+    void expectContinueWaitsForThe100OverH2() throws Exception {
+        H2TestServer server = tlsServer();
+        server.dispatcher(req -> H2Response.status(200).echoBody());
+        Response r = send(transport(), Request.newBuilder(server.uri("/expect")).method("PUT")
+                .header("Expect", "100-continue").body(RequestBody.of("after continue", UTF_8)).build());
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("after continue");
+        assertThat(server.takeRequest().headers().first("expect")).isEqualTo("100-continue");
     }
 }

@@ -126,7 +126,7 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                     }
                 }
                 if (got == null) {
-                    if (rp.multiplexed && !forceNew && rp.dialing > 0) {
+                    if (!forceNew && rp.dialing > 0 && (rp.multiplexed || !rp.protocolKnown && config.mayMultiplex(route))) {
                         // HTTP/2: the connection being dialed will carry this request too (Go dials once per
                         // h2 route too); it serves every waiter its stream limit allows.
                         enqueueLocked(rp, request, now, false);
@@ -340,9 +340,10 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             } else {
                 live.add(c);
                 c.channel().attr(CONNECTION).set(c);
-                if (c.protocolHandler() instanceof Multiplexed) {
+                rp.multiplexed = c.protocolHandler() instanceof Multiplexed;
+                rp.protocolKnown = true;
+                if (rp.multiplexed) {
                     c.capacity = Math.max(1, ((Multiplexed) c.protocolHandler()).initialCapacity());
-                    rp.multiplexed = true;
                 }
                 if (config.maxLifetimeNanos() > 0) {
                     // Up to 10% jitter, so connections opened together don't all re-dial (and re-resolve DNS) together.
@@ -363,9 +364,8 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                     if (c.leases < c.capacity && !rp.shared.contains(c)) {
                         rp.shared.add(c);
                     }
-                    if (rp.multiplexed) {
-                        dials = dialForWaitersLocked(rp); // waiters beyond its streams, unless strict
-                    }
+                    // Waiters beyond its streams (unless strict), or that waited for this dial to learn it is HTTP/1.1.
+                    dials = dialForWaitersLocked(rp);
                 } else {
                     putIdleLocked(rp, c, now);
                     toClose = evictOverLimitsLocked(rp, toClose);
@@ -450,6 +450,9 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
         while (config.maxConnsPerHost() == 0 || rp.total < config.maxConnsPerHost()) {
             if (rp.multiplexed && (rp.dialing > 0 || config.strictMaxConcurrentStreams() && rp.total > 0)) {
                 break; // one HTTP/2 dial serves every waiter it has streams for; strict mode never opens a second
+            }
+            if (!rp.protocolKnown && rp.dialing > 0 && config.mayMultiplex(rp.route)) {
+                break; // the first dial may be h2: wait for it before opening more
             }
             PoolRequest r = rp.firstUndialedWaiterLocked();
             if (r == null) {

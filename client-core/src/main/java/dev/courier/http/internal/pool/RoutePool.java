@@ -32,6 +32,8 @@ public final class RoutePool implements ChannelPool {
     int dialing;
     /** The route's connections speak HTTP/2 (the last dial negotiated it): share them, dial one at a time. */
     boolean multiplexed;
+    /** A dial of this route succeeded, so whether it multiplexes is known. */
+    boolean protocolKnown;
 
     RoutePool(RouteKey route, ConnectionPool owner) {
         this.route = route;
