@@ -8,6 +8,8 @@ import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
 import dev.courier.http.RequestException;
 import dev.courier.http.Response;
+import dev.courier.http.Proxy;
+import dev.courier.http.ProxySelector;
 import dev.courier.http.Transport;
 import java.io.IOException;
 import java.io.InputStream;
@@ -62,7 +64,16 @@ public final class Main {
                 return USAGE;
             }
         }
-        Transport transport = Transport.newBuilder().disableCompression(!o.compressed()).build();
+        Transport.Builder tb = Transport.newBuilder().disableCompression(!o.compressed()).disableHttp2(o.http11());
+        // As curl: -x wins; else the environment's proxy variables (a library default stays "no proxy").
+        try {
+            tb.proxy(o.proxy() != null ? ProxySelector.of(Proxy.of(java.net.URI.create(o.proxy()))) : ProxySelector.fromEnvironment());
+        } catch (IllegalArgumentException e) {
+            err.println("courier: bad proxy" + (o.proxy() != null ? " (-x)" : " in the environment") + ": "
+                    + e.getMessage());
+            return USAGE;
+        }
+        Transport transport = tb.build();
         Client.Builder cb = Client.newBuilder().transport(transport).cookieJar(jar)
                 .redirectPolicy(o.follow() ? RedirectPolicy.follow(o.maxRedirects() + 1) : RedirectPolicy.none());
         if (o.verbose()) {

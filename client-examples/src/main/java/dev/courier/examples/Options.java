@@ -10,7 +10,7 @@ import java.util.List;
  */
 record Options(String method, List<String[]> headers, String data, Path dataFile, Path output, boolean follow,
                int maxRedirects, Path cookieIn, Path cookieOut, String user, boolean compressed, boolean verbose,
-               boolean failOnError, String url) {
+               boolean failOnError, String proxy, boolean http11, String url) {
 
     static final String USAGE = String.join("\n",
             "usage: courier [options] URL",
@@ -27,6 +27,9 @@ record Options(String method, List<String[]> headers, String data, Path dataFile
             "  -u, --user USER:PASS     Basic authentication",
             "      --compressed         ask for gzip/deflate and decode it",
             "  -f, --fail               exit 22 on an HTTP status >= 400",
+            "  -x, --proxy URL          use this proxy (http://, https://, socks5://, socks4a://; user:pass@ allowed);",
+            "                           without it, HTTP_PROXY / HTTPS_PROXY / NO_PROXY are honoured as curl does",
+            "      --http1.1            offer only HTTP/1.1 (no h2 over ALPN)",
             "  -v, --verbose            print the trace (DNS, connect, reuse, first byte) and headers");
 
     /** Why the arguments cannot be used. */
@@ -52,6 +55,8 @@ record Options(String method, List<String[]> headers, String data, Path dataFile
         boolean compressed = false;
         boolean verbose = false;
         boolean fail = false;
+        String proxy = null;
+        boolean http11 = false;
         String url = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
@@ -69,6 +74,8 @@ record Options(String method, List<String[]> headers, String data, Path dataFile
                 case "--compressed": compressed = true; break;
                 case "-f": case "--fail": fail = true; break;
                 case "-v": case "--verbose": verbose = true; break;
+                case "-x": case "--proxy": proxy = value(args, ++i, a); break;
+                case "--http1.1": http11 = true; break;
                 default:
                     if (a.startsWith("-") && a.length() > 1) {
                         throw new UsageException("unknown option " + a);
@@ -89,7 +96,7 @@ record Options(String method, List<String[]> headers, String data, Path dataFile
             throw new UsageException("-u wants USER:PASSWORD");
         }
         return new Options(method, headers, data, dataFile, output, follow, maxRedirects, cookieIn, cookieOut, user,
-                compressed, verbose, fail, url);
+                compressed, verbose, fail, proxy, http11, url);
     }
 
     private static String value(String[] args, int i, String option) throws UsageException {

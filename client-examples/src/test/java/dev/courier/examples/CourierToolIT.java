@@ -220,6 +220,26 @@ class CourierToolIT {
     }
 
     @Test
+    void proxyOptionSendsTheRequestThroughTheProxyInAbsoluteForm() throws Exception {
+        // The test server stands in for an HTTP proxy: it records the absolute-form request line and answers.
+        server.enqueue(ServerResponse.ok("via proxy"));
+        Run run = courier("-x", "http://tool:secret@127.0.0.1:" + server.port(), "http://origin.invalid/p?q=1");
+        assertThat(run.exit()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("via proxy");
+        RecordedRequest r = server.takeRequest();
+        assertThat(r.target()).isEqualTo("http://origin.invalid/p?q=1");
+        assertThat(r.header("Proxy-Authorization")).isEqualTo("Basic "
+                + java.util.Base64.getEncoder().encodeToString("tool:secret".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void aBadProxyIsAUsageError() throws Exception {
+        Run run = courier("-x", "ftp://127.0.0.1:1", server.uri("/").toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err()).contains("bad proxy").contains("ftp");
+    }
+
+    @Test
     void theDemoRuns() throws Exception {
         Run run = courier("demo");
         assertThat(run.exit()).isZero();
