@@ -1,21 +1,24 @@
 #!/usr/bin/env bash
 # Runs Courier's side-by-side comparison and regenerates benchmarks/RESULTS.md and its chart.
 #
-#   benchmarks/run-comparison.sh            full comparison (about 50 minutes on 2 cores)
-#   benchmarks/run-comparison.sh --quick    one workload (get1k-c16 on nginx), all clients (about 5 minutes)
+#   benchmarks/run-comparison.sh            full comparison (about 55 minutes on 2 cores)
+#   benchmarks/run-comparison.sh --quick    one workload (get1k-c16 on nginx), all clients (about 6 minutes)
 #   benchmarks/run-comparison.sh --smoke    checks the harness end to end in a minute or two (2 s windows);
 #                                           its RESULTS.md says it is a smoke run, not a measurement
 #
 # Options (after the mode; each overrides the mode's default):
 #   --workloads a,b      workloads run against nginx        (full: all; see Workload.java)
-#   --netty-workloads    workloads run against BenchServer  (full: get1k-c16,get1k-c128; "all" for all)
+#   --netty-workloads    workloads run against BenchServer  (full: get1k-c16,get1k-c128; "all" for all
+#                                                            but idle10k, which needs nginx's slow /idle)
 #   --servers a,b        nginx and/or netty                 (full: nginx,netty; quick: nginx)
 #   --clients a,b        courier,jdk,reactor,ahc,apache,jetty,go,wrk (default: all)
 #   --warmup S           JVM client warm-up seconds         (20: on 2 shared cores the JIT needs about that)
 #   --go-warmup S        Go client warm-up seconds          (5)
 #   --measure S          seconds per measured window        (6)
 #   --windows K          measured windows per client JVM    (3)
-#   --runs R             fresh JVMs per client and workload (1); figures are medians over R x K windows
+#   --runs R             fresh JVMs per client and workload (1); figures are medians over R x K windows;
+#                        each run starts the clients one further along the list, so that none is always
+#                        measured at the same moment of a run (other work on the machine comes and goes)
 #   --out FILE           the report                         (benchmarks/RESULTS.md)
 #   --label TEXT         a note printed at the top of the report
 #   --no-install         do not apt-get install missing tools
@@ -29,7 +32,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
-ALL_WORKLOADS="get1k-c1,get1k-c16,get1k-c128,get1k-c1024,get1m-c4,upload64m,post4k-c16,close-c16"
+ALL_WORKLOADS="get1k-c1,get1k-c16,get1k-c128,get1k-c1024,get1m-c4,upload64m,post4k-c16,close-c16,idle10k"
 ALL_CLIENTS="wrk,go,courier,jdk,reactor,ahc,apache,jetty"
 MODE=full WORKLOADS=$ALL_WORKLOADS NETTY_WORKLOADS="get1k-c16,get1k-c128" SERVERS="nginx,netty"
 CLIENTS=$ALL_CLIENTS WARMUP=20 GO_WARMUP=5 MEASURE=6 WINDOWS=3 RUNS=1 OUT="$HERE/RESULTS.md" LABEL="" INSTALL=1 DRY_RUN=0
@@ -64,7 +67,7 @@ while [ $# -gt 0 ]; do
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-[ "$NETTY_WORKLOADS" = all ] && NETTY_WORKLOADS=$ALL_WORKLOADS
+[ "$NETTY_WORKLOADS" = all ] && NETTY_WORKLOADS=${ALL_WORKLOADS%,idle10k}
 
 # method path request-body-bytes concurrency keep-alive(1/0) response-body-bytes; as Workload.java and go/main.go
 spec() {
@@ -77,10 +80,12 @@ spec() {
     upload64m) echo "POST /upload 67108864 1 1 2" ;;
     post4k-c16) echo "POST /upload 4096 16 1 2" ;;
     close-c16) echo "GET /1k 0 16 0 1024" ;;
+    idle10k) echo "GET /idle 0 10000 1 3072" ;;
     *) echo "unknown workload $1" >&2; return 1 ;;
   esac
 }
 for w in ${WORKLOADS//,/ } ${NETTY_WORKLOADS//,/ }; do spec "$w" > /dev/null; done
+case ",$NETTY_WORKLOADS," in *,idle10k,*) echo "idle10k runs on nginx only (BenchServer has no slow /idle)" >&2; exit 2 ;; esac
 has() { [[ ",$1," == *",$2,"* ]]; }
 
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -103,12 +108,15 @@ install_tools() {
 # An estimate, so that nobody starts a 50-minute run by mistake.
 jvm_clients=0 other=0
 for c in ${CLIENTS//,/ }; do case $c in wrk|go) other=$((other + 1)) ;; *) jvm_clients=$((jvm_clients + 1)) ;; esac; done
-pairs=0
+pairs=0 idle_pairs=0
 for s in ${SERVERS//,/ }; do
   list=$WORKLOADS; [ "$s" = netty ] && list=$NETTY_WORKLOADS
-  for _ in ${list//,/ }; do pairs=$((pairs + 1)); done
+  for w in ${list//,/ }; do if [ "$w" = idle10k ]; then idle_pairs=$((idle_pairs + 1)); else pairs=$((pairs + 1)); fi; done
 done
-estimate=$(( pairs * RUNS * (jvm_clients * (WARMUP + MEASURE * WINDOWS + 5) + other * (MEASURE * WINDOWS + 4) + GO_WARMUP) ))
+# idle10k: about 35 s per client (two rounds of ~12 s slow responses, full GCs, start-up); wrk does not take part
+estimate=$(( pairs * RUNS * (jvm_clients * (WARMUP + MEASURE * WINDOWS + 5) + other * (MEASURE * WINDOWS + 4) + GO_WARMUP)
+             + idle_pairs * RUNS * (jvm_clients + other) * 35 ))
+pairs=$((pairs + idle_pairs))
 log "mode $MODE: $pairs server/workload pairs x $RUNS run(s), clients $CLIENTS: about $((estimate / 60 + 1)) minutes"
 if [ "$DRY_RUN" = 1 ]; then
   for s in ${SERVERS//,/ }; do
@@ -153,10 +161,13 @@ if has "$CLIENTS" go; then
     || { tail -30 "$RUN_DIR/logs/build.log" >&2; exit 1; }
 fi
 
+# A port below the ephemeral range: one in it may be the local port of some client's TIME_WAIT socket
+# (idle10k leaves 10,000), which a listener cannot bind although nothing answers on it.
 free_port() {
-  local p
+  local p low; low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2> /dev/null || echo 32768)
+  [ "$low" -gt 11000 ] || low=32768
   while :; do
-    p=$((20000 + RANDOM % 20000))
+    p=$((10000 + RANDOM % (low - 10000)))
     (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null || { echo "$p"; return; }
   done
 }
@@ -172,14 +183,23 @@ start_nginx() {
   mkdir -p "$NGINX_DIR/www"
   head -c 1024 /dev/zero | tr '\0' x > "$NGINX_DIR/www/1k"
   head -c 1048576 /dev/zero | tr '\0' x > "$NGINX_DIR/www/1m"
-  local port user=""; port=$(free_port)
+  head -c 3072 /dev/zero | tr '\0' x > "$NGINX_DIR/www/idle"
+  local port user="" nofile; port=$(free_port); nofile=$(ulimit -n)
   [ "$(id -u)" = 0 ] && user="user root;"
-  sed -e "s#@DIR@#$NGINX_DIR#g" -e "s#@PORT@#$port#g" -e "s#@USER@#$user#" \
+  # idle10k: 10,000 connections at once, each one descriptor in nginx (the /idle file's is shared)
+  if [ "$nofile" -lt 10500 ] && has "$WORKLOADS" idle10k; then
+    echo "idle10k needs 10,500 open files in nginx; ulimit -n is $nofile (raise the hard limit)" >&2; exit 1
+  fi
+  sed -e "s#@DIR@#$NGINX_DIR#g" -e "s#@PORT@#$port#g" -e "s#@USER@#$user#" -e "s#@NOFILE@#$nofile#" \
+    -e "s#@CONNECTIONS@#$(( nofile > 200 ? nofile - 100 : nofile ))#" \
     "$HERE/nginx/nginx.conf.template" > "$NGINX_DIR/nginx.conf"
   "$NGINX" -p "$NGINX_DIR" -c "$NGINX_DIR/nginx.conf" -e "$NGINX_DIR/error.log" > "$RUN_DIR/logs/nginx.log" 2>&1 &
   SERVER_PID=$!; PIDS+=("$SERVER_PID")
   wait_port "$port"
   SERVER_URL="http://127.0.0.1:$port"
+  # The master and its worker: their CPU time is the server's.
+  for _ in $(seq 50); do pgrep -P "$SERVER_PID" > /dev/null && break; sleep 0.1; done
+  SERVER_PIDS=$(echo "$SERVER_PID" $(pgrep -P "$SERVER_PID") | tr ' ' ,)
 }
 
 start_netty() {
@@ -189,6 +209,7 @@ start_netty() {
   SERVER_PID=$!; PIDS+=("$SERVER_PID")
   for _ in $(seq 100); do grep -q '^PORT' "$out" 2> /dev/null && break; sleep 0.1; done
   SERVER_URL="http://127.0.0.1:$(awk '/^PORT/ {print $2}' "$out")"
+  SERVER_PIDS=$SERVER_PID
   wait_port "${SERVER_URL##*:}"
   # The server's JIT warms up before any client is measured (the clients' own warm-up follows).
   local t=$(( WARMUP / 2 > 2 ? WARMUP / 2 : 2 ))
@@ -205,26 +226,52 @@ stop_server() {
   if [ -n "${NGINX_DIR:-}" ]; then rm -rf "$NGINX_DIR"; NGINX_DIR=""; fi
 }
 
+# "server-requests server-ticks machine-busy-ticks machine-total-ticks nanoseconds": what the Java and Go
+# clients read around each window (ServerProbe.java), read here around each wrk run.
+probe() {
+  local req=-1 ticks=0 pid
+  if exec 3<> "/dev/tcp/127.0.0.1/${SERVER_URL##*:}" 2> /dev/null; then
+    printf 'GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    req=$(timeout 2 cat <&3 | awk 'f { print $3; exit } /server accepts handled requests/ { f = 1 }')
+    exec 3>&-
+  fi
+  for pid in ${SERVER_PIDS//,/ }; do
+    ticks=$(( ticks + $(sed 's/.*) //' "/proc/$pid/stat" | awk '{ print $12 + $13 }') ))
+  done
+  echo "${req:--1} $ticks $(head -1 /proc/stat | awk '{ t = 0; for (i = 2; i <= 9; i++) t += $i; print $2 + $3 + $4 + $9, t }') $(date +%s%N)"
+}
+
 # wrk: one run per window; CPU from /usr/bin/time (user + system of the wrk process)
 run_wrk() {
   local server=$1 workload=$2 logf=$3 method path reqb conc keep respb threads
   read -r method path reqb conc keep respb <<< "$(spec "$workload")"
   threads=$(( conc == 1 ? 1 : 2 ))
   local version; version=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $2}')
+  local cpus; cpus=$(grep -c '^cpu[0-9]' /proc/stat)
   for k in $(seq "$WINDOWS"); do
+    local before after; before=$(probe)
     WRK_METHOD=$method WRK_BODY_SIZE=$reqb WRK_CLOSE=$(( 1 - keep )) /usr/bin/time -f "TIME %U %S" -o "$logf.time" \
       wrk -t"$threads" -c"$conc" -d"${MEASURE}s" --timeout 30s -s "$HERE/wrk/workload.lua" "$SERVER_URL$path" \
       >> "$logf" 2>&1 || true
+    after=$(probe)
     local line time
     line=$(grep '^WRK ' "$logf" | tail -1) time=$(cat "$logf.time" 2> /dev/null || echo "TIME 0 0")
     [ -n "$line" ] || { echo "wrk printed no result; see $logf" >&2; continue; }
     awk -v line="$line" -v time="$time" -v server="$server" -v workload="$workload" -v k="$k" -v ver="$version" \
-        -v moved=$(( reqb + respb )) 'BEGIN {
+        -v moved=$(( reqb + respb )) -v before="$before" -v after="$after" -v cpus="$cpus" 'BEGIN {
       n = split(line, f, /[ =]/); for (i = 2; i < n; i += 2) v[f[i]] = f[i + 1]
       split(time, t, " "); cpu = (t[2] + t[3]) * 1e6; s = v["duration_us"] / 1e6; r = v["requests"]; per = r > 0 ? r : 1
       printf "RESULT client=wrk version=wrk_%s workload=%s server=%s window=%d seconds=%.3f requests=%d errors=%d", ver, workload, server, k, s, r, v["errors"]
       printf " rps=%.3f mib_s=%.3f cpu_us_per_req=%.3f cpu_cores=%.3f alloc_b_per_req=na", r / s, r * moved / s / 1048576, cpu / per, cpu / 1e6 / s
-      printf " p50_us=%s p99_us=%s p999_us=%s max_us=%s jit_ms=na gc_count=na gc_ms=na\n", v["p50_us"], v["p99_us"], v["p999_us"], v["max_us"]
+      printf " p50_us=%s p99_us=%s p999_us=%s max_us=%s jit_ms=na gc_count=na gc_ms=na", v["p50_us"], v["p99_us"], v["p999_us"], v["max_us"]
+      split(before, b, " "); split(after, a, " "); ws = (a[5] - b[5]) / 1e9
+      printf " server_requests=%s server_seconds=%.3f", (b[1] >= 0 && a[1] >= 0) ? a[1] - b[1] - 1 : "na", ws
+      if (a[4] > b[4] && ws > 0) {
+        hz = (a[4] - b[4]) / ws / cpus; sc = (a[2] - b[2]) / hz / ws; other = (a[3] - b[3]) / hz / ws - cpu / 1e6 / ws - sc
+        printf " server_cpu_us_per_req=%.3f other_cores=%.3f\n", sc * ws * 1e6 / per, other < 0 ? 0 : other
+      } else {
+        printf " server_cpu_us_per_req=na other_cores=na\n"
+      }
     }' >> "$logf"
   done
 }
@@ -232,19 +279,35 @@ run_wrk() {
 run_client() {
   local server=$1 workload=$2 client=$3 run=$4
   local logf="$RUN_DIR/logs/$server-$workload-$client-run$run.log"
-  local limit=$(( WARMUP + MEASURE * WINDOWS + 120 ))
+  local limit=$(( WARMUP + MEASURE * WINDOWS + 120 )) extra=()
+  if [ "$workload" = idle10k ]; then
+    [ "$client" = wrk ] && return 0 # nothing to measure: wrk holds no pool
+    limit=400
+    # Courier's heap growth by class, for whoever makes its idle connections leaner
+    [ "$client" = courier ] && extra=(--histogram 25)
+  fi
   log "$server $workload $client (run $run)"
   case $client in
     wrk) run_wrk "$server" "$workload" "$logf" ;;
     go) timeout -k 10 "$limit" "$RUN_DIR/gohttp" -workload "$workload" -url "$SERVER_URL" -server "$server" \
-          -warmup "$GO_WARMUP" -measure "$MEASURE" -windows "$WINDOWS" > "$logf" 2>&1 || log "  go failed: see $logf" ;;
+          -warmup "$GO_WARMUP" -measure "$MEASURE" -windows "$WINDOWS" -server-status "$SERVER_URL/status" \
+          -server-pids "$SERVER_PIDS" > "$logf" 2>&1 || log "  go failed: see $logf" ;;
     *) # shellcheck disable=SC2086
        timeout -k 10 "$limit" java $JVM_OPTS -cp "${CP[$client]}" dev.courier.bench.compare.Driver --client "$client" \
           --workload "$workload" --url "$SERVER_URL" --server "$server" --warmup "$WARMUP" --measure "$MEASURE" \
-          --windows "$WINDOWS" > "$logf" 2>&1 || log "  $client failed: see $logf" ;;
+          --windows "$WINDOWS" --server-status "$SERVER_URL/status" --server-pids "$SERVER_PIDS" "${extra[@]}" \
+          > "$logf" 2>&1 || log "  $client failed: see $logf" ;;
   esac
+  grep '^HISTO ' "$logf" >> "$RESULTS" || true
   grep '^RESULT ' "$logf" | tee -a "$RESULTS" | sed 's/^/  /' | cut -c1-220 >&2 || true
   sleep 1
+}
+
+# The client list rotated left by $1 places.
+rotated() {
+  local -a list=(${CLIENTS//,/ }); local n=${#list[@]} i out=()
+  for ((i = 0; i < n; i++)); do out+=("${list[$(( (i + $1) % n ))]}"); done
+  echo "${out[*]}"
 }
 
 for server in ${SERVERS//,/ }; do
@@ -257,7 +320,7 @@ for server in ${SERVERS//,/ }; do
   log "server $server at $SERVER_URL"
   for run in $(seq "$RUNS"); do
     for workload in ${list//,/ }; do
-      for client in ${CLIENTS//,/ }; do run_client "$server" "$workload" "$client" "$run"; done
+      for client in $(rotated $((run - 1))); do run_client "$server" "$workload" "$client" "$run"; done
     done
   done
   stop_server
@@ -277,7 +340,7 @@ META="$RUN_DIR/meta.properties"
   echo "jvm_opts=$JVM_OPTS"
   if command -v go > /dev/null; then echo "go=$(go version)"; fi
   echo "wrk=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $1, $2}')"
-  echo "nginx=$("$NGINX" -v 2>&1 | sed 's/.*: //'), 1 worker, keep-alive, access_log off"
+  echo "nginx=$("$NGINX" -v 2>&1 | sed 's/.*: //'), 1 worker, keep-alive, access_log off, worker_connections $(( $(ulimit -n) - 100 ))"
   echo "warmup=${WARMUP} s per JVM client (Go ${GO_WARMUP} s; wrk none)"
   echo "measure=${MEASURE} s per window"
   echo "windows=$WINDOWS per client process"

@@ -1,7 +1,10 @@
 // Command gohttp runs one workload of Courier's comparison through Go's net/http client and prints
 // the same RESULT lines as the Java driver (dev.courier.bench.compare.Driver), as a reference point.
 //
-//	gohttp -workload get1k-c16 -url http://127.0.0.1:8080 [-server nginx] [-warmup 5] [-measure 8] [-windows 3]
+//	gohttp -workload get1k-c16 -url http://127.0.0.1:8080 [-server nginx] [-warmup 5] [-measure 8] [-windows 3] \
+//	    [-server-status http://127.0.0.1:8080/status] [-server-pids 123,124]
+//
+// The idle10k workload is not a load loop: see idle.go.
 package main
 
 import (
@@ -37,6 +40,7 @@ var workloads = map[string]workload{
 	"upload64m":   {"POST", "/upload", 64 << 20, 1, true, 2},
 	"post4k-c16":  {"POST", "/upload", 4096, 16, true, 2},
 	"close-c16":   {"GET", "/1k", 0, 16, false, 1024},
+	"idle10k":     {"GET", "/idle", 0, 10000, true, 3072},
 }
 
 const uploadChunk = 64 * 1024
@@ -145,6 +149,8 @@ func main() {
 	warmup := flag.Float64("warmup", 5, "warm-up seconds")
 	measure := flag.Float64("measure", 8, "seconds per measured window")
 	windows := flag.Int("windows", 3, "measured windows")
+	statusURL := flag.String("server-status", "", "the server's stub_status URL, to check the request count")
+	serverPids := flag.String("server-pids", "", "the server's process ids, for its CPU time")
 	flag.Parse()
 	w, ok := workloads[*name]
 	if !ok || *base == "" {
@@ -162,6 +168,10 @@ func main() {
 		DisableKeepAlives:   !w.keepAlive,
 		DisableCompression:  true,
 	}}
+	if *name == "idle10k" {
+		os.Exit(idle(client, w, *base+w.path, *name, *server))
+	}
+	prb := newProbe(*statusURL, *serverPids)
 	small := make([]byte, w.requestBody%(uploadChunk+1))
 	chunk := bytes.Repeat([]byte{'x'}, uploadChunk)
 	latencies.Store(&histogram{})
@@ -173,10 +183,12 @@ func main() {
 	time.Sleep(time.Duration(*warmup * float64(time.Second)))
 	clean := atomic.LoadInt64(&completed) > 0
 	for win := 1; win <= *windows; win++ {
+		serverBegin := prb.read()
 		latencies.Store(&histogram{})
 		begin := take()
 		time.Sleep(time.Duration(*measure * float64(time.Second)))
 		end := take()
+		serverEnd := prb.read()
 		h := latencies.Load()
 		requests := end.completed - begin.completed
 		seconds := end.at.Sub(begin.at).Seconds()
@@ -189,13 +201,14 @@ func main() {
 		clean = clean && errs == 0 && requests > 0
 		fmt.Printf("RESULT client=go version=net/http_%s workload=%s server=%s window=%d seconds=%.3f requests=%d errors=%d"+
 			" rps=%.3f mib_s=%.3f cpu_us_per_req=%.3f cpu_cores=%.3f alloc_b_per_req=%.3f p50_us=%.3f p99_us=%.3f"+
-			" p999_us=%.3f max_us=%.3f jit_ms=na gc_count=%d gc_ms=%.3f\n",
+			" p999_us=%.3f max_us=%.3f jit_ms=na gc_count=%d gc_ms=%.3f%s\n",
 			runtime.Version(), *name, *server, win, seconds, requests, errs,
 			float64(requests)/seconds, moved/seconds/(1<<20),
 			float64(end.cpu-begin.cpu)/1e3/per, float64(end.cpu-begin.cpu)/1e9/seconds,
 			float64(end.alloc-begin.alloc)/per,
 			float64(h.percentile(50))/1e3, float64(h.percentile(99))/1e3, float64(h.percentile(99.9))/1e3,
-			float64(h.percentile(100))/1e3, end.gcCount-begin.gcCount, float64(end.gcPause-begin.gcPause)/1e6)
+			float64(h.percentile(100))/1e3, end.gcCount-begin.gcCount, float64(end.gcPause-begin.gcPause)/1e6,
+			serverBegin.fields(serverEnd, seconds, float64(end.cpu-begin.cpu)/1e9/seconds, requests))
 	}
 	atomic.StoreInt32(&running, 0)
 	done := make(chan struct{})

@@ -73,7 +73,8 @@ public final class BenchServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.increment();
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpServerExpectContinueHandler(),
-                                new HttpServerKeepAliveHandler(), new Responder(small, large, ok, keepAlive, requests));
+                                new HttpServerKeepAliveHandler(),
+                                new Responder(small, large, ok, keepAlive, requests, BenchServer.this::status));
                     }
                 })
                 .bind(new InetSocketAddress(host, port)).sync().channel();
@@ -116,6 +117,13 @@ public final class BenchServer implements AutoCloseable {
         new CountDownLatch(1).await();
     }
 
+    /** nginx's stub_status page, with the figures this server keeps (accepted connections and requests). */
+    private ByteBuf status() {
+        String page = "Active connections: 0 \nserver accepts handled requests\n " + connections() + " " + connections()
+                + " " + requests() + " \nReading: 0 Writing: 0 Waiting: 0 \n";
+        return Unpooled.copiedBuffer(page, StandardCharsets.US_ASCII);
+    }
+
     /** Connections accepted so far. */
     public long connections() {
         return connections.sum();
@@ -149,10 +157,13 @@ public final class BenchServer implements AutoCloseable {
         private final ByteBuf ok;
         private final boolean keepAlive;
         private final java.util.concurrent.atomic.LongAdder requests;
+        private final java.util.function.Supplier<ByteBuf> status;
         private HttpRequest pending;
 
-        Responder(ByteBuf small, ByteBuf large, ByteBuf ok, boolean keepAlive, java.util.concurrent.atomic.LongAdder requests) {
+        Responder(ByteBuf small, ByteBuf large, ByteBuf ok, boolean keepAlive, java.util.concurrent.atomic.LongAdder requests,
+                  java.util.function.Supplier<ByteBuf> status) {
             this.requests = requests;
+            this.status = status;
             this.small = small;
             this.large = large;
             this.ok = ok;
@@ -184,6 +195,8 @@ public final class BenchServer implements AutoCloseable {
             ByteBuf content;
             if (method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT)) {
                 content = ok;
+            } else if (request.uri().equals("/status")) {
+                content = status.get(); // counts itself, as nginx's does
             } else if (request.uri().startsWith("/1m")) {
                 content = large;
             } else {

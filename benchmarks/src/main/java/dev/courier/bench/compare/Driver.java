@@ -13,8 +13,16 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp ... dev.courier.bench.compare.Driver --client courier --workload get1k-c16 \
- *     --url http://127.0.0.1:8080 [--server netty] [--warmup 20] [--measure 8] [--windows 3]
+ *     --url http://127.0.0.1:8080 [--server netty] [--warmup 20] [--measure 8] [--windows 3] \
+ *     [--server-status http://127.0.0.1:8080/status] [--server-pids 123,124] [--histogram 20]
  * </pre>
+ *
+ * <p>With {@code --server-status} (nginx's stub_status page, or BenchServer's {@code /status}) each line
+ * also carries the requests the server counted in the window, a check on the client's count; with
+ * {@code --server-pids} the server's CPU per request and the CPU the rest of the machine used
+ * ({@code other_cores}: above ~0.2 the window shared the cores with other work). The {@code idle10k}
+ * workload is not a load loop: see {@link IdleMemory}; {@code --histogram N} prints its N classes whose
+ * heap grew most per connection.
  *
  * <p>Exit status 0 when every window completed requests without error, 1 otherwise, 2 on bad arguments.
  */
@@ -55,10 +63,22 @@ public final class Driver {
         double measure = Double.parseDouble(opts.getOrDefault("measure", "8"));
         int windows = Integer.parseInt(opts.getOrDefault("windows", "3"));
         String server = opts.getOrDefault("server", "?");
+        ServerProbe probe = new ServerProbe(opts.get("server-status"), opts.get("server-pids"));
 
         ClientAdapter client = (ClientAdapter) Class.forName(adapterClass).getDeclaredConstructor().newInstance();
         client.open(URI.create(opts.get("url")), workload);
+        if (workload.idleMemory()) {
+            Map<String, Object> line;
+            try {
+                line = IdleMemory.run(client, clientName, workload, server, Integer.parseInt(opts.getOrDefault("histogram", "0")));
+            } finally {
+                client.close();
+            }
+            System.out.println(format(line));
+            System.exit((Long) line.get("errors") == 0 && (Long) line.get("connections") > 0 ? 0 : 1);
+        }
         LoadLoop loop = new LoadLoop(client, workload.concurrency(), workload.responseBodySize());
+        probe.read(); // loads its classes now, not between a window's readings
         boolean clean = true;
         try {
             loop.start();
@@ -67,12 +87,16 @@ public final class Driver {
                 throw new IllegalStateException("no request completed during the warm-up", loop.firstError());
             }
             for (int w = 1; w <= windows; w++) {
+                ServerProbe.Reading serverBegin = probe.read();
                 loop.latencies(); // drop what came before the window
                 Snapshot begin = Snapshot.take(loop);
                 sleep(measure);
                 Snapshot end = Snapshot.take(loop);
                 Histogram latencies = loop.latencies();
+                ServerProbe.Reading serverEnd = probe.read();
                 Map<String, Object> line = result(clientName, client.version(), workload, server, w, begin, end, latencies);
+                ServerProbe.addTo(line, serverBegin, serverEnd, (end.nanos - begin.nanos) / 1e9,
+                        (Double) line.get("cpu_cores"), (Long) line.get("requests"));
                 clean &= (Long) line.get("errors") == 0 && (Long) line.get("requests") > 0;
                 System.out.println(format(line));
                 System.out.flush();
@@ -140,7 +164,8 @@ public final class Driver {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: Driver --client " + String.join("|", ADAPTERS.keySet())
-                + " --workload ID --url http://HOST:PORT [--server NAME] [--warmup S] [--measure S] [--windows N]");
+                + " --workload ID --url http://HOST:PORT [--server NAME] [--warmup S] [--measure S] [--windows N]"
+                + " [--server-status URL] [--server-pids P,Q] [--histogram N]");
         System.exit(2);
     }
 }

@@ -40,7 +40,9 @@ public final class ResultsReport {
         for (int i = 0; i + 1 < args.length; i += 2) {
             opts.put(args[i].replaceFirst("^--", ""), args[i + 1]);
         }
-        List<Map<String, String>> rows = parse(Files.readAllLines(Path.of(opts.get("results")), StandardCharsets.UTF_8));
+        List<String> lines = Files.readAllLines(Path.of(opts.get("results")), StandardCharsets.UTF_8);
+        List<Map<String, String>> rows = parse(lines);
+        List<Map<String, String>> histogram = parse(lines, "HISTO ");
         Properties meta = new Properties();
         try (Reader r = Files.newBufferedReader(Path.of(opts.get("meta")), StandardCharsets.UTF_8)) {
             meta.load(r);
@@ -50,23 +52,39 @@ public final class ResultsReport {
         Files.createDirectories(chartDir);
         Map<String, Map<String, Map<String, Summary>>> byServer = summarize(rows);
         List<String> charts = writeChartInputs(byServer, chartDir, chartPng, meta.getProperty("label", ""));
-        Files.writeString(Path.of(opts.get("out")), markdown(meta, byServer, charts, Path.of(opts.get("out")).getParent()),
+        Files.writeString(Path.of(opts.get("out")), markdown(meta, byServer, charts, Path.of(opts.get("out")).getParent(), histogram),
                 StandardCharsets.UTF_8);
     }
 
     /** The key=value fields of each {@code RESULT} line; other lines are ignored. */
     static List<Map<String, String>> parse(List<String> lines) {
+        return parse(lines, "RESULT ");
+    }
+
+    /**
+     * The key=value fields of each line starting with {@code prefix}. RESULT lines that carry the server's
+     * count get {@code server_counted}: the server's rate of requests over the client's (rates, since the
+     * server's two readings bracket the client's window a few milliseconds wider).
+     */
+    static List<Map<String, String>> parse(List<String> lines, String prefix) {
         List<Map<String, String>> rows = new ArrayList<>();
         for (String line : lines) {
-            if (!line.startsWith("RESULT ")) {
+            if (!line.startsWith(prefix)) {
                 continue;
             }
             Map<String, String> row = new LinkedHashMap<>();
-            for (String field : line.substring(7).trim().split("\\s+")) {
+            for (String field : line.substring(prefix.length()).trim().split("\\s+")) {
                 int eq = field.indexOf('=');
                 if (eq > 0) {
                     row.put(field.substring(0, eq), field.substring(eq + 1));
                 }
+            }
+            double served = Summary.parse(row.get("server_requests"));
+            double serverSeconds = Summary.parse(row.get("server_seconds"));
+            double completed = Summary.parse(row.get("requests"));
+            double seconds = Summary.parse(row.get("seconds"));
+            if (served >= 0 && serverSeconds > 0 && completed > 0 && seconds > 0) {
+                row.put("server_counted", Double.toString(served / serverSeconds / (completed / seconds)));
             }
             rows.add(row);
         }
@@ -130,6 +148,9 @@ public final class ResultsReport {
         List<String> pngs = new ArrayList<>();
         StringBuilder gp = new StringBuilder();
         for (Map.Entry<String, Map<String, Map<String, Summary>>> server : byServer.entrySet()) {
+            if (server.getValue().keySet().stream().allMatch(ResultsReport::isIdle)) {
+                continue; // nothing per request to chart
+            }
             Set<String> clients = new LinkedHashSet<>();
             server.getValue().values().forEach(m -> clients.addAll(m.keySet()));
             List<String> clientList = orderedClients(clients);
@@ -140,6 +161,9 @@ public final class ResultsReport {
                 }
                 dat.append('\n');
                 for (Map.Entry<String, Map<String, Summary>> w : server.getValue().entrySet()) {
+                    if (isIdle(w.getKey())) {
+                        continue;
+                    }
                     dat.append(w.getKey());
                     for (String c : clientList) {
                         Summary s = w.getValue().get(c);
@@ -175,7 +199,7 @@ public final class ResultsReport {
     }
 
     private static String markdown(Properties meta, Map<String, Map<String, Map<String, Summary>>> byServer,
-                                   List<String> charts, Path outDir) {
+                                   List<String> charts, Path outDir, List<Map<String, String>> histogram) {
         StringBuilder md = new StringBuilder();
         md.append("# Courier side by side: results\n\n");
         String label = meta.getProperty("label", "");
@@ -201,7 +225,13 @@ public final class ResultsReport {
                 .append("allocation is the JVM's per-thread allocated bytes (Go: `TotalAlloc`), so only the client's. ")
                 .append("\"JIT ms\" is the worst window's JIT compilation time: near 0 means the warm-up was long enough. ")
                 .append("\"vs Courier\" columns: Courier's requests/s divided by the client's (> 1: Courier is faster) and ")
-                .append("Courier's CPU per request divided by the client's (< 1: Courier is leaner).\n\n");
+                .append("Courier's CPU per request divided by the client's (< 1: Courier is leaner). ")
+                .append("\"server counted\": the requests the server counted in the window over those the client completed ")
+                .append("(as rates, since the server's two readings bracket the window a few ms wider): about 1.00 when the client's count is ")
+                .append("real (wrk about 0.98: its bracket holds its process's start). ")
+                .append("\"server CPU µs/req\": the server's CPU per request. \"other cores\": CPUs busy with neither this ")
+                .append("client nor the server, averaged over the window: other work sharing the machine; above ~0.2 the ")
+                .append("window's requests/s and latency are not comparable with a quiet one's (CPU per request suffers less).\n\n");
         for (String png : charts) {
             Path p = Path.of(png);
             String rel = outDir != null && p.isAbsolute() ? outDir.toAbsolutePath().relativize(p.toAbsolutePath()).toString() : p.getFileName().toString();
@@ -210,20 +240,27 @@ public final class ResultsReport {
         for (Map.Entry<String, Map<String, Map<String, Summary>>> server : byServer.entrySet()) {
             md.append("## Server: ").append(server.getKey()).append("\n\n");
             for (Map.Entry<String, Map<String, Summary>> w : server.getValue().entrySet()) {
-                md.append(table(w.getKey(), w.getValue()));
+                md.append(table(w.getKey(), w.getValue(), histogram));
             }
         }
         return md.toString();
     }
 
-    private static String table(String workload, Map<String, Summary> clients) {
+    private static boolean isIdle(String workload) {
+        return Workload.IDLE_10K.id().equals(workload);
+    }
+
+    private static String table(String workload, Map<String, Summary> clients, List<Map<String, String>> histogram) {
         StringBuilder md = new StringBuilder();
         String description = Arrays.stream(Workload.values()).filter(x -> x.id().equals(workload))
                 .map(Workload::description).findFirst().orElse("");
         md.append("### ").append(workload).append("\n\n").append(description).append("\n\n");
+        if (isIdle(workload)) {
+            return md.append(idleTable(clients, histogram)).toString();
+        }
         md.append("| client | req/s | MiB/s | CPU µs/req | alloc B/req | p50 µs | p99 µs | p99.9 µs | JIT ms | GC ms | errors | n "
-                + "| vs Courier: req/s | vs Courier: CPU/req |\n");
-        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+                + "| server counted | server CPU µs/req | other cores | vs Courier: req/s | vs Courier: CPU/req |\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         Summary courier = clients.get("courier");
         for (Map.Entry<String, Summary> e : clients.entrySet()) {
             Summary s = e.getValue();
@@ -240,12 +277,55 @@ public final class ResultsReport {
                     .append(" | ").append(num(s.median("gc_ms"), 0))
                     .append(" | ").append(num(s.sum("errors"), 0))
                     .append(" | ").append(s.windows)
+                    .append(" | ").append(num(s.median("server_counted"), 3))
+                    .append(" | ").append(num(s.median("server_cpu_us_per_req"), 1))
+                    .append(" | ").append(num(s.median("other_cores"), 2))
                     .append(" | ").append(courier == null || courier == s ? "" : ratio(courier.median("rps"), s.median("rps")))
                     .append(" | ").append(courier == null || courier == s ? ""
                             : ratio(courier.median("cpu_us_per_req"), s.median("cpu_us_per_req")))
                     .append(" |\n");
         }
         return md.append('\n').toString();
+    }
+
+    /** The idle-memory table, then the classes whose heap grew most per connection (Courier's, if it was profiled). */
+    private static String idleTable(Map<String, Summary> clients, List<Map<String, String>> histogram) {
+        StringBuilder md = new StringBuilder();
+        md.append("| client | connections opened | heap KiB/conn | direct KiB/conn | total KiB/conn | open s | errors | n "
+                + "| vs Courier: KiB/conn |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        Summary courier = clients.get("courier");
+        for (Map.Entry<String, Summary> e : clients.entrySet()) {
+            Summary s = e.getValue();
+            String name = CLIENT_NAMES.getOrDefault(e.getKey(), e.getKey());
+            md.append("| ").append("courier".equals(e.getKey()) ? "**" + name + "**" : name)
+                    .append(" | ").append(num(s.median("connections"), 0))
+                    .append(" | ").append(num(s.median("heap_kib_per_conn"), 2))
+                    .append(" | ").append(num(s.median("direct_kib_per_conn"), 2))
+                    .append(" | ").append(num(s.median("total_kib_per_conn"), 2))
+                    .append(" | ").append(num(s.median("open_seconds"), 1))
+                    .append(" | ").append(num(s.sum("errors"), 0))
+                    .append(" | ").append(s.windows)
+                    .append(" | ").append(courier == null || courier == s ? ""
+                            : ratio(courier.median("total_kib_per_conn"), s.median("total_kib_per_conn")))
+                    .append(" |\n");
+        }
+        md.append("\nKiB per connection: (heap + direct memory after full GCs with the connections idle in the pool) minus the "
+                + "same before they were opened (after a warm-up of 16 requests, whose 16 connections the pool keeps too: it "
+                + "then holds 10,000), divided by the sockets opened. Go's \"direct\" column is goroutine stacks. "
+                + "\"vs Courier\" < 1: Courier holds less.\n\n");
+        if (!histogram.isEmpty()) {
+            md.append("Heap per idle connection by class (").append(CLIENT_NAMES.getOrDefault(histogram.get(0).get("client"),
+                    histogram.get(0).get("client"))).append(", `GC.class_histogram` after minus before, per connection):\n\n")
+                    .append("| class | instances/conn | bytes/conn |\n|---|--:|--:|\n");
+            Map<String, Map<String, String>> byClass = new LinkedHashMap<>(); // the first run's, with --runs > 1
+            histogram.forEach(h -> byClass.putIfAbsent(h.get("class"), h));
+            for (Map<String, String> h : byClass.values()) {
+                md.append("| `").append(h.get("class")).append("` | ").append(h.get("instances_per_conn"))
+                        .append(" | ").append(h.get("bytes_per_conn")).append(" |\n");
+            }
+            md.append('\n');
+        }
+        return md.toString();
     }
 
     private static String ratio(double courier, double peer) {
@@ -293,7 +373,7 @@ public final class ResultsReport {
             return v.length == 0 ? Double.NaN : Arrays.stream(v).sum();
         }
 
-        private static double parse(String s) {
+        static double parse(String s) {
             if (s == null) {
                 return Double.NaN;
             }

@@ -8,7 +8,8 @@ import java.util.stream.Collectors;
  * flight, whether connections are kept alive, and how many response bytes each must read.
  *
  * <p>The servers (BenchServer and the runner's nginx) serve {@code GET /1k} (1 KiB), {@code GET /1m}
- * (1 MiB) and {@code POST /upload} (the body is read to its end, dropped, and answered "ok").
+ * (1 MiB) and {@code POST /upload} (the body is read to its end, dropped, and answered "ok"); nginx also
+ * {@code GET /idle}, 3 KiB sent at 256 bytes/s (about 12 s), for {@link #IDLE_10K}.
  */
 public enum Workload {
     GET_1K_C1("get1k-c1", "GET", "/1k", 0, 1, true, 1024, "keep-alive GET of 1 KiB, 1 in flight"),
@@ -20,7 +21,9 @@ public enum Workload {
             "POST of 64 MiB streamed from a reused 64 KiB chunk (Content-Length set), 1 in flight"),
     POST_4K_C16("post4k-c16", "POST", "/upload", 4096, 16, true, 2, "keep-alive POST of 4 KiB, 16 in flight"),
     CLOSE_C16("close-c16", "GET", "/1k", 0, 16, false, 1024,
-            "GET of 1 KiB with Connection: close (a new connection per request), 16 in flight");
+            "GET of 1 KiB with Connection: close (a new connection per request), 16 in flight"),
+    IDLE_10K("idle10k", "GET", "/idle", 0, 10_000, true, 3072,
+            "heap + direct memory per idle pooled keep-alive connection, over 10,000 of them (not a load loop)");
 
     /** The size of the chunk a streamed upload repeats. */
     public static final int UPLOAD_CHUNK = 64 * 1024;
@@ -90,6 +93,11 @@ public enum Workload {
     /** The response body size each request must read to its end (a different count is an error). */
     public long responseBodySize() {
         return responseBodySize;
+    }
+
+    /** Whether this is the idle-memory measurement ({@link IdleMemory}) rather than a load loop. */
+    public boolean idleMemory() {
+        return this == IDLE_10K;
     }
 
     public String description() {
