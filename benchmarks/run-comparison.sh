@@ -21,6 +21,8 @@
 #                        measured at the same moment of a run (other work on the machine comes and goes)
 #   --out FILE           the report                         (benchmarks/RESULTS.md)
 #   --label TEXT         a note printed at the top of the report
+#   --pin-c1 MODE        get1k-c1's CPU placement: same (client and server on CPU 0: the default),
+#                        split (server on CPU 0, client on CPU 1) or none (the scheduler's choice)
 #   --no-install         do not apt-get install missing tools
 #   --dry-run            print the plan and the time estimate, run nothing
 #
@@ -35,7 +37,7 @@ ROOT=$(cd "$HERE/.." && pwd)
 ALL_WORKLOADS="get1k-c1,get1k-c16,get1k-c128,get1k-c1024,get1m-c4,upload64m,post4k-c16,close-c16,idle10k"
 ALL_CLIENTS="wrk,go,courier,jdk,reactor,ahc,apache,jetty"
 MODE=full WORKLOADS=$ALL_WORKLOADS NETTY_WORKLOADS="get1k-c16,get1k-c128" SERVERS="nginx,netty"
-CLIENTS=$ALL_CLIENTS WARMUP=20 GO_WARMUP=5 MEASURE=6 WINDOWS=3 RUNS=1 OUT="$HERE/RESULTS.md" LABEL="" INSTALL=1 DRY_RUN=0
+PIN_C1=same CLIENTS=$ALL_CLIENTS WARMUP=20 GO_WARMUP=5 MEASURE=6 WINDOWS=3 RUNS=1 OUT="$HERE/RESULTS.md" LABEL="" INSTALL=1 DRY_RUN=0
 # common.parallelism=2: with 2 CPUs the common pool has parallelism 1, and CompletableFuture's default
 # async executor then starts a new thread per task; the JDK HttpClient completes every sendAsync through
 # it (HttpClientImpl's ASYNC_POOL), which made it 10-30x slower here. Harmless to the other clients.
@@ -63,10 +65,12 @@ while [ $# -gt 0 ]; do
     --label) LABEL=$2; shift 2 ;;
     --no-install) INSTALL=0; shift ;;
     --dry-run) DRY_RUN=1; shift ;;
+    --pin-c1) PIN_C1=$2; shift 2 ;;
     -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
+case $PIN_C1 in same|split|none) ;; *) echo "--pin-c1: same, split or none, not $PIN_C1" >&2; exit 2 ;; esac
 [ "$NETTY_WORKLOADS" = all ] && NETTY_WORKLOADS=${ALL_WORKLOADS%,idle10k}
 
 # method path request-body-bytes concurrency keep-alive(1/0) response-body-bytes; as Workload.java and go/main.go
@@ -251,7 +255,7 @@ run_wrk() {
   for k in $(seq "$WINDOWS"); do
     local before after; before=$(probe)
     WRK_METHOD=$method WRK_BODY_SIZE=$reqb WRK_CLOSE=$(( 1 - keep )) /usr/bin/time -f "TIME %U %S" -o "$logf.time" \
-      wrk -t"$threads" -c"$conc" -d"${MEASURE}s" --timeout 30s -s "$HERE/wrk/workload.lua" "$SERVER_URL$path" \
+      "${PIN[@]}" wrk -t"$threads" -c"$conc" -d"${MEASURE}s" --timeout 30s -s "$HERE/wrk/workload.lua" "$SERVER_URL$path" \
       >> "$logf" 2>&1 || true
     after=$(probe)
     local line time
@@ -276,10 +280,31 @@ run_wrk() {
   done
 }
 
+# At one request in flight, where the scheduler puts the client and the server decides the result: on
+# one CPU a request costs their two CPU times; on two, each of its two wakeups also crosses CPUs, which
+# in this VM costs ~35 µs of CPU and latency (wrk: 55,000 req/s and 6 µs of CPU per request on one CPU,
+# 4,000 and 48 µs across two). Left to the scheduler, a run lands in either, and may switch mid-window.
+# So get1k-c1 pins both (--pin-c1); the JVM and Go are told the machine's CPU count, so that the clients
+# configure their threads as in the other workloads. Sets PIN (the client's command prefix) and
+# JVM_PIN_OPTS.
+PIN=() JVM_PIN_OPTS=""
+pin_for() {
+  local workload=$1 all=0-$(( $(nproc) - 1 )) pid server_cpu=0 client_cpu=""
+  PIN=() JVM_PIN_OPTS=""
+  if [ "$workload" = get1k-c1 ] && [ "$PIN_C1" != none ]; then
+    client_cpu=0; [ "$PIN_C1" = split ] && [ "$(nproc)" -gt 1 ] && client_cpu=1
+    PIN=(taskset -c "$client_cpu") JVM_PIN_OPTS="-XX:ActiveProcessorCount=$(nproc)"
+  fi
+  for pid in ${SERVER_PIDS//,/ }; do
+    if [ -n "$client_cpu" ]; then taskset -apc "$server_cpu" "$pid" > /dev/null; else taskset -apc "$all" "$pid" > /dev/null; fi
+  done
+}
+
 run_client() {
   local server=$1 workload=$2 client=$3 run=$4
   local logf="$RUN_DIR/logs/$server-$workload-$client-run$run.log"
   local limit=$(( WARMUP + MEASURE * WINDOWS + 120 )) extra=()
+  pin_for "$workload"
   if [ "$workload" = idle10k ]; then
     [ "$client" = wrk ] && return 0 # nothing to measure: wrk holds no pool
     limit=400
@@ -289,11 +314,11 @@ run_client() {
   log "$server $workload $client (run $run)"
   case $client in
     wrk) run_wrk "$server" "$workload" "$logf" ;;
-    go) timeout -k 10 "$limit" "$RUN_DIR/gohttp" -workload "$workload" -url "$SERVER_URL" -server "$server" \
+    go) GOMAXPROCS=$(nproc) timeout -k 10 "$limit" "${PIN[@]}" "$RUN_DIR/gohttp" -workload "$workload" -url "$SERVER_URL" -server "$server" \
           -warmup "$GO_WARMUP" -measure "$MEASURE" -windows "$WINDOWS" -server-status "$SERVER_URL/status" \
           -server-pids "$SERVER_PIDS" > "$logf" 2>&1 || log "  go failed: see $logf" ;;
     *) # shellcheck disable=SC2086
-       timeout -k 10 "$limit" java $JVM_OPTS -cp "${CP[$client]}" dev.courier.bench.compare.Driver --client "$client" \
+       timeout -k 10 "$limit" "${PIN[@]}" java $JVM_OPTS $JVM_PIN_OPTS -cp "${CP[$client]}" dev.courier.bench.compare.Driver --client "$client" \
           --workload "$workload" --url "$SERVER_URL" --server "$server" --warmup "$WARMUP" --measure "$MEASURE" \
           --windows "$WINDOWS" --server-status "$SERVER_URL/status" --server-pids "$SERVER_PIDS" "${extra[@]}" \
           > "$logf" 2>&1 || log "  $client failed: see $logf" ;;
@@ -346,6 +371,11 @@ META="$RUN_DIR/meta.properties"
   echo "windows=$WINDOWS per client process"
   echo "runs=$RUNS process(es) per client and workload"
   if has "$SERVERS" nginx; then echo "nginx_workloads=$WORKLOADS"; fi
+  case $PIN_C1 in
+    same) echo "pin_c1=get1k-c1: client and server on CPU 0 (taskset), so that placement cannot decide the result" ;;
+    split) echo "pin_c1=get1k-c1: server on CPU 0, client on CPU 1 (taskset): every wakeup crosses CPUs" ;;
+    none) echo "pin_c1=get1k-c1: placement left to the scheduler" ;;
+  esac
   if has "$SERVERS" netty; then
     echo "netty_workloads=$NETTY_WORKLOADS (BenchServer: 1 event loop, in its own JVM, warmed up by wrk first)"
   fi

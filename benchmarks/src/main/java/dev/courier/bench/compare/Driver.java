@@ -20,7 +20,7 @@ import org.HdrHistogram.Histogram;
  * <p>With {@code --server-status} (nginx's stub_status page, or BenchServer's {@code /status}) each line
  * also carries the requests the server counted in the window, a check on the client's count; with
  * {@code --server-pids} the server's CPU per request and the CPU the rest of the machine used
- * ({@code other_cores}: above ~0.2 the window shared the cores with other work). The {@code idle10k}
+ * ({@code other_cores}: well above 0, the window shared the cores with other work). The {@code idle10k}
  * workload is not a load loop: see {@link IdleMemory}; {@code --histogram N} prints its N classes whose
  * heap grew most per connection.
  *
@@ -83,8 +83,20 @@ public final class Driver {
         try {
             loop.start();
             sleep(warmup);
+            // A short (smoke) warm-up on a busy machine may end before the first response: wait a while
+            // longer, and if nothing completes, show where every thread is.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (loop.completed() == 0 && loop.firstError() == null && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+            }
             if (loop.completed() == 0) {
-                throw new IllegalStateException("no request completed during the warm-up", loop.firstError());
+                Thread.getAllStackTraces().forEach((t, stack) -> {
+                    System.err.println("\"" + t.getName() + "\" " + t.getState());
+                    for (StackTraceElement e : stack) {
+                        System.err.println("\tat " + e);
+                    }
+                });
+                throw new IllegalStateException("no request completed during the warm-up and 30 s after it", loop.firstError());
             }
             for (int w = 1; w <= windows; w++) {
                 ServerProbe.Reading serverBegin = probe.read();

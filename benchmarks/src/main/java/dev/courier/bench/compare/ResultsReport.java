@@ -210,7 +210,7 @@ public final class ResultsReport {
                 .append(meta.getProperty("date", "?")).append(". See `benchmarks/README.md` for what is measured and how.\n\n");
         md.append("## Machine and versions\n\n| | |\n|---|---|\n");
         for (String key : List.of("cpu", "nproc", "memory", "kernel", "load", "java", "jvm_opts", "go", "wrk", "nginx",
-                "warmup", "measure", "windows", "runs", "nginx_workloads", "netty_workloads")) {
+                "warmup", "measure", "windows", "runs", "nginx_workloads", "netty_workloads", "pin_c1")) {
             if (meta.containsKey(key)) {
                 md.append("| ").append(key).append(" | ").append(meta.getProperty(key).replace("|", "\\|")).append(" |\n");
             }
@@ -230,8 +230,9 @@ public final class ResultsReport {
                 .append("(as rates, since the server's two readings bracket the window a few ms wider): about 1.00 when the client's count is ")
                 .append("real (wrk about 0.98: its bracket holds its process's start). ")
                 .append("\"server CPU µs/req\": the server's CPU per request. \"other cores\": CPUs busy with neither this ")
-                .append("client nor the server, averaged over the window: other work sharing the machine; above ~0.2 the ")
-                .append("window's requests/s and latency are not comparable with a quiet one's (CPU per request suffers less).\n\n");
+                .append("client nor the server, averaged over the window (approximate): other work sharing the machine; well ")
+                .append("above 0 the window's requests/s and latency are not comparable with a quiet one's (CPU per request ")
+                .append("suffers less). get1k-c1 runs with the client and the server pinned (see pin_c1 above and the README).\n\n");
         for (String png : charts) {
             Path p = Path.of(png);
             String rel = outDir != null && p.isAbsolute() ? outDir.toAbsolutePath().relativize(p.toAbsolutePath()).toString() : p.getFileName().toString();

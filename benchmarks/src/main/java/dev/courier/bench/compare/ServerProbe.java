@@ -16,9 +16,9 @@ import java.util.List;
 /**
  * What happened outside the client during a window, read from the server and the kernel rather than
  * believed from the client: how many requests the server counted (its status page), how much CPU the
- * server's processes used, and how busy the whole machine was. The last one exposes windows measured
- * while other work (builds) shared the two cores: on a quiet machine a 1 KiB GET at one in flight takes
- * about 12 µs on loopback, on a busy one 40-80 µs, because every request waits for two wakeups.
+ * server's processes used, and how busy the rest of the machine was (other work sharing the two cores:
+ * a window measured beside a build is not comparable with a quiet one; the figure comes from tick-sampled
+ * /proc/stat, so it is approximate and clamped at 0).
  *
  * <p>The status page is nginx's {@code stub_status} format (BenchServer answers {@code /status} the same
  * way); its third line's third number counts requests, including the status request itself.
