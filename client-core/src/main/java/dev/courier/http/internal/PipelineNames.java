@@ -6,8 +6,8 @@ package dev.courier.http.internal;
  * <pre>
  *   [proxy]    Socks5ProxyHandler | HttpProxyHandler        (proxy routes; proxy issue)
  *   [tls]      SslHandler                                   (https routes)
- *   response-start ResponseStartHandler: marks the first response byte, before decoding (retry safety)
- *   codec      HttpClientCodec(maxInitialLine, maxHeaderSize = maxResponseHeaderBytes)
+ *   codec      Http1ResponseDecoder: response heads (at most maxResponseHeaderBytes), body slices, ends;
+ *              marks the first response byte before decoding (retry safety)
  *   h1         Http1Connection: runs one Http1Exchange at a time, watches the idle connection
  * </pre>
  *
@@ -17,7 +17,6 @@ package dev.courier.http.internal;
 public final class PipelineNames {
     public static final String PROXY = "proxy";
     public static final String TLS = "tls";
-    public static final String RESPONSE_START = "response-start";
     public static final String CODEC = "codec";
     public static final String H1 = "h1";
 

@@ -2,7 +2,6 @@ package dev.courier.http.internal.h1;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,9 +17,20 @@ import org.slf4j.LoggerFactory;
 public final class Http1Connection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
 
+    private final Http1ResponseDecoder decoder;
     private ChannelHandlerContext ctx;
     private Http1Exchange current;
     private String connectionId = "?";
+
+    /** A connection handler whose response decoder refuses heads larger than {@code maxResponseHeaderBytes}. */
+    public Http1Connection(int maxResponseHeaderBytes) {
+        this.decoder = new Http1ResponseDecoder(this, maxResponseHeaderBytes);
+    }
+
+    /** The response decoder to install before this handler (see {@code PipelineNames}). */
+    public Http1ResponseDecoder decoder() {
+        return decoder;
+    }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -38,6 +48,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
     /** Makes {@code exchange} the one that receives what the connection reads. */
     void begin(Http1Exchange exchange) {
         current = exchange;
+        decoder.expectResponseTo(exchange.isHeadRequest());
     }
 
     /** The exchange is over on this connection; watch it while idle. */
@@ -57,7 +68,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Raw response bytes reached the connection (seen before decoding, by {@link ResponseStartHandler}). */
+    /** Raw response bytes reached the connection (seen before decoding, by the decoder). */
     void onResponseBytes() {
         Http1Exchange exchange = current;
         if (exchange != null) {
@@ -72,14 +83,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
             exchange.onInbound(msg);
             return;
         }
-        boolean trailingEmpty = msg == LastHttpContent.EMPTY_LAST_CONTENT;
         ReferenceCountUtil.release(msg);
-        if (!trailingEmpty) {
-            // RFC 9112 section 9.3: a response nobody asked for means the framing is broken; the
-            // connection cannot be trusted with another request.
-            log.debug("{}: unexpected data on an idle connection; closing it", connectionId);
-            ctx.close();
-        }
+        // RFC 9112 section 9.3: a response nobody asked for means the framing is broken; the
+        // connection cannot be trusted with another request.
+        log.debug("{}: unexpected data on an idle connection; closing it", connectionId);
+        ctx.close();
     }
 
     @Override
