@@ -7,7 +7,6 @@ import dev.courier.http.internal.dial.DialException;
 import dev.courier.http.internal.dial.NettyDialer;
 import dev.courier.http.internal.h1.Http1Connection;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
@@ -92,7 +91,6 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     private Http1Connection addHttp1(Channel ch) {
         Http1Connection handler = new Http1Connection(maxResponseHeaderBytes);
         ch.pipeline().addLast(PipelineNames.CODEC, handler.decoder());
-        ch.pipeline().addLast("encoder", new HttpRequestEncoder());
         ch.pipeline().addLast(PipelineNames.H1, handler);
         return handler;
     }

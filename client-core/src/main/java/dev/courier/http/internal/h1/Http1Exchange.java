@@ -263,7 +263,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         upgraded = status == 101;
         boolean bodiless = isHeadRequest() || status == 204 || status == 304;
         keepAlive = head.persistent && !ctx.disableKeepAlives()
-                && !request.headers().containsToken("Connection", "close")
+                && !writer.sentConnectionClose()
                 && !(head.readsUntilClose() && !bodiless);
         if (head.keepAliveSeconds > 0 && keepAlive) {
             applyKeepAliveTimeout(head.keepAliveSeconds);
@@ -295,7 +295,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             keepAlive = false;
             cancelDeadline(); // the caller owns the connection now; its lifetime is theirs
             handler.context().pipeline().remove(dev.courier.http.internal.PipelineNames.CODEC);
-            handler.context().pipeline().remove("encoder");
             ctx.pool().detach(conn);
             r.upgraded(new Upgraded(conn.channel()));
         }

@@ -1,31 +1,19 @@
 package dev.courier.http.internal.h1;
 
-import dev.courier.http.Headers;
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
 import dev.courier.http.internal.PipelineNames;
 import dev.courier.http.internal.TransportContext;
 import dev.courier.http.internal.body.BytesRequestBody;
 import dev.courier.http.internal.body.FileRequestBody;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.URI;
@@ -42,22 +30,29 @@ import java.util.concurrent.TimeUnit;
  * With {@code Expect: 100-continue} the body waits for "100 Continue" or the expect-continue timeout,
  * and is not sent at all if a final status comes first.
  *
+ * <p>The head goes out as one pooled buffer ({@link RequestHeadEncoder}), with a small array body
+ * copied in behind it: one write, one flush. The writer is itself the listener of the write that ends
+ * the request, so a request without a streamed body allocates no listener.
+ *
  * <p>Event-loop confined, except the {@link Flow.Subscriber} signals, which hop onto the loop.
  */
-final class RequestWriter {
-    private static final AsciiString ZERO = AsciiString.cached("0");
-    private static final AsciiString GZIP_DEFLATE = AsciiString.cached("gzip, deflate");
+final class RequestWriter implements ChannelFutureListener {
+    /** An array body up to this size is copied into the head's buffer; a larger one follows it in the same flush. */
+    static final int COPY_BODY_LIMIT = 8 * 1024;
+    private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(5).writeBytes(new byte[] {'0', '\r', '\n', '\r', '\n'})).asReadOnly();
+    private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(2).writeBytes(new byte[] {'\r', '\n'})).asReadOnly();
 
     private final Http1Exchange exchange;
     private final TransportContext ctx;
     private final Request request;
-    private final ChannelFutureListener headOnlyWritten = this::headOnlyWritten;
-    private final ChannelFutureListener lastWritten = this::lastWritten;
-    private final ChannelFutureListener chunkWritten = this::chunkWritten;
+    private final RequestHeadEncoder encoder = new RequestHeadEncoder();
+    private ChannelFutureListener headOnlyWritten;
+    private ChannelFutureListener chunkWritten;
 
     // event-loop confined
     private Channel channel;
-    private boolean addedAcceptEncoding;
     private boolean headWritten;
     private boolean headReported;
     private boolean anyWritten;
@@ -93,13 +88,17 @@ final class RequestWriter {
     }
 
     boolean addedAcceptEncoding() {
-        return addedAcceptEncoding;
+        return encoder.addedAcceptEncoding;
+    }
+
+    /** Whether the head asked the server to close the connection after this exchange. */
+    boolean sentConnectionClose() {
+        return encoder.connectionClose;
     }
 
     /** Forgets this attempt before a retry on a new connection. */
     void reset() {
         channel = null;
-        addedAcceptEncoding = false;
         headWritten = false;
         headReported = false;
         anyWritten = false;
@@ -117,29 +116,36 @@ final class RequestWriter {
     void write(ChannelHandlerContext hctx) {
         channel = hctx.channel();
         RequestBody body = request.body();
-        HttpMethod method = HttpMethod.valueOf(request.method());
-        String target = target(request.uri());
-        HttpHeaders headers = headers(body);
         boolean expectContinue = body != null && body.contentLength() != 0
                 && request.headers().containsToken("Expect", "100-continue");
         if (body == null || body.contentLength() == 0 && !expectContinue) {
-            channel.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, Unpooled.EMPTY_BUFFER,
-                    headers, EmptyHttpHeaders.INSTANCE)).addListener(lastWritten);
+            ByteBuf head = encoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), 0);
             headWritten = true;
+            channel.writeAndFlush(head).addListener(this);
             return;
         }
         if (body instanceof BytesRequestBody && !expectContinue) {
             BytesRequestBody bytes = (BytesRequestBody) body;
+            int length = (int) bytes.contentLength();
+            boolean copy = length <= COPY_BODY_LIMIT;
+            ByteBuf head = encoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), copy ? length : 0);
             bodyStarted = true;
-            channel.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target,
-                    Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), (int) bytes.contentLength()),
-                    headers, EmptyHttpHeaders.INSTANCE)).addListener(lastWritten);
             headWritten = true;
+            ByteBuf wire = copy ? head.writeBytes(bytes.array(), bytes.offset(), length)
+                    : Unpooled.wrappedBuffer(head, Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), length));
+            channel.writeAndFlush(wire).addListener(this);
             return;
         }
         awaitingContinue = expectContinue;
-        channel.writeAndFlush(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target, headers))
-                .addListener(headOnlyWritten);
+        ByteBuf head = encoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), 0);
+        headOnlyWritten = this::headOnlyWritten;
+        channel.writeAndFlush(head).addListener(headOnlyWritten);
+    }
+
+    /** The write that ends the request completed. */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        lastWritten(f);
     }
 
     private void headOnlyWritten(ChannelFuture f) {
@@ -221,14 +227,15 @@ final class RequestWriter {
         bodyStarted = true;
         if (body instanceof BytesRequestBody) {
             BytesRequestBody bytes = (BytesRequestBody) body;
-            channel.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
-                    (int) bytes.contentLength()))).addListener(lastWritten);
+            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), (int) bytes.contentLength()))
+                    .addListener(this);
             return;
         }
+        chunkWritten = this::chunkWritten;
         if (body instanceof FileRequestBody && channel.pipeline().get(PipelineNames.TLS) == null) {
             FileRequestBody file = (FileRequestBody) body;
             channel.write(new DefaultFileRegion(file.file().toFile(), 0, file.contentLength())).addListener(chunkWritten);
-            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this);
             return;
         }
         Flow.Publisher<ByteBuffer> publisher;
@@ -274,6 +281,10 @@ final class RequestWriter {
                 if (!current() || upstream == null) {
                     return;
                 }
+                if (!item.hasRemaining()) {
+                    upstream.request(1); // nothing to send; an empty chunk would end a chunked body
+                    return;
+                }
                 bodyBytes += item.remaining();
                 long declared = request.body().contentLength();
                 if (declared >= 0 && bodyBytes > declared) {
@@ -281,7 +292,7 @@ final class RequestWriter {
                             + declared + " bytes"));
                     return;
                 }
-                channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(item))).addListener(chunkWritten);
+                channel.writeAndFlush(frame(item)).addListener(chunkWritten);
                 if (channel.isWritable()) {
                     upstream.request(1);
                 } else {
@@ -313,9 +324,23 @@ final class RequestWriter {
                             + " bytes but declared " + declared));
                     return;
                 }
-                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
+                channel.writeAndFlush(encoder.chunked ? LAST_CHUNK.duplicate() : Unpooled.EMPTY_BUFFER)
+                        .addListener(RequestWriter.this);
             });
         }
+    }
+
+    /** A piece of a streamed body as it goes on the wire: as is, or as a chunk (RFC 9112 section 7.1). */
+    private ByteBuf frame(ByteBuffer item) {
+        ByteBuf data = Unpooled.wrappedBuffer(item);
+        if (!encoder.chunked) {
+            return data;
+        }
+        int size = data.readableBytes();
+        ByteBuf sizeLine = channel.alloc().ioBuffer(18);
+        ByteBufUtil.writeAscii(sizeLine, Integer.toHexString(size));
+        sizeLine.writeShort(('\r' << 8) | '\n');
+        return Unpooled.wrappedBuffer(sizeLine, data, CRLF.duplicate());
     }
 
     /** The channel drained its outbound buffer: ask the publisher for more. */
@@ -374,73 +399,6 @@ final class RequestWriter {
             exchange.trace().wroteRequest(cause);
         }
         exchange.onWriteFailed(cause, nothingWritten);
-    }
-
-    /**
-     * The request's header fields as the codec writes them: the caller's, minus the framing ones Courier
-     * decides, plus Host, User-Agent, Content-Length or Transfer-Encoding, Accept-Encoding and Connection.
-     * Built as a flat read-only array (the codec only iterates it): a fraction of a hashed header map's cost.
-     */
-    private HttpHeaders headers(RequestBody body) {
-        Headers user = request.headers();
-        CharSequence[] fields = new CharSequence[2 * (user.size() + 6)];
-        int n = 0;
-        String host = user.first("Host");
-        fields[n++] = HttpHeaderNames.HOST;
-        fields[n++] = host != null ? host : request.hostHeader();
-        boolean hasUserAgent = false;
-        boolean hasAcceptEncoding = false;
-        boolean hasRange = false;
-        boolean hasConnectionClose = false;
-        for (int i = 0; i < user.size(); i++) {
-            String name = user.name(i);
-            if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
-                    || name.equalsIgnoreCase("Transfer-Encoding")) {
-                continue; // framing is ours to decide (Go ignores these too)
-            }
-            hasUserAgent |= name.equalsIgnoreCase("User-Agent");
-            hasAcceptEncoding |= name.equalsIgnoreCase("Accept-Encoding");
-            hasRange |= name.equalsIgnoreCase("Range");
-            if (name.equalsIgnoreCase("Connection") && user.value(i).toLowerCase(java.util.Locale.ROOT).contains("close")) {
-                hasConnectionClose = true;
-            }
-            fields[n++] = name;
-            fields[n++] = user.value(i);
-        }
-        if (!hasUserAgent && !ctx.userAgent().isEmpty()) {
-            fields[n++] = HttpHeaderNames.USER_AGENT;
-            fields[n++] = ctx.userAgent();
-        }
-        if (body != null) {
-            long length = body.contentLength();
-            if (length >= 0) {
-                fields[n++] = HttpHeaderNames.CONTENT_LENGTH;
-                fields[n++] = Long.toString(length);
-            } else {
-                fields[n++] = HttpHeaderNames.TRANSFER_ENCODING;
-                fields[n++] = HttpHeaderValues.CHUNKED;
-            }
-        } else if (needsZeroLength(request.method())) {
-            fields[n++] = HttpHeaderNames.CONTENT_LENGTH;
-            fields[n++] = ZERO;
-        }
-        // Go's rule: ask for compression only when the caller expressed no preference and decoding
-        // cannot confuse them (a HEAD has no body; a Range of a compressed body is a range of bytes
-        // the caller could not decode).
-        if (!ctx.disableCompression() && !hasAcceptEncoding && !hasRange && !request.method().equals("HEAD")) {
-            fields[n++] = HttpHeaderNames.ACCEPT_ENCODING;
-            fields[n++] = GZIP_DEFLATE;
-            addedAcceptEncoding = true;
-        }
-        if (ctx.disableKeepAlives() && !hasConnectionClose) {
-            fields[n++] = HttpHeaderNames.CONNECTION;
-            fields[n++] = HttpHeaderValues.CLOSE;
-        }
-        return new ReadOnlyHttpHeaders(false, n == fields.length ? fields : java.util.Arrays.copyOf(fields, n));
-    }
-
-    private static boolean needsZeroLength(String method) {
-        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
     /** The request target in origin form (RFC 9112 section 3.2.1): path and query, never the fragment. */
