@@ -90,7 +90,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         this.route = route;
         this.trace = trace;
         this.future = new ExchangeFuture(this);
-        this.writer = new RequestWriter(this, ctx, request);
+        this.writer = new RequestWriter(this);
     }
 
     /** Starts the exchange and returns its future. */
@@ -109,6 +109,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
 
     Request request() {
         return request;
+    }
+
+    TransportContext context() {
+        return ctx;
     }
 
     ClientTrace trace() {

@@ -21,19 +21,17 @@ final class RequestHeadEncoder {
     private static final String HTTP11_CRLF = " HTTP/1.1\r\n";
     private static final String GZIP_DEFLATE = "gzip, deflate";
 
-    /** What the encoder decided, for the writer and the exchange. */
-    boolean addedAcceptEncoding;
-    /** The head asks the server to close the connection after this exchange. */
-    boolean connectionClose;
-    /** The body is sent with chunked framing (its length is unknown). */
-    boolean chunked;
+    private RequestHeadEncoder() {
+    }
 
     /**
      * The head of {@code request} with {@code body} (null for none) in a new buffer with room for
-     * {@code extra} more bytes after it (a small body sent in the same write).
+     * {@code extra} more bytes after it (a small body sent in the same write). What it decided goes into
+     * {@code decided}'s fields {@code addedAcceptEncoding}, {@code connectionClose} and {@code chunked}
+     * (fields of the writer rather than of an encoder object: one object less per request).
      */
-    ByteBuf encode(ByteBufAllocator alloc, TransportContext ctx, Request request, RequestBody body, String target,
-                   int extra) {
+    static ByteBuf encode(ByteBufAllocator alloc, TransportContext ctx, Request request, RequestBody body, String target,
+                          int extra, RequestWriter decided) {
         String method = request.method();
         String host = request.hostHeader();
         Headers user = request.headers();
@@ -60,7 +58,7 @@ final class RequestHeadEncoder {
             size += fieldSize("User-Agent", userAgent);
         }
         long length = -1;
-        chunked = false;
+        boolean chunked = false;
         if (body != null) {
             length = body.contentLength();
             chunked = length < 0;
@@ -75,7 +73,7 @@ final class RequestHeadEncoder {
         // Go's rule: ask for compression only when the caller expressed no preference and decoding cannot
         // confuse them (a HEAD has no body; a Range of a compressed body is a range of bytes the caller
         // could not decode).
-        addedAcceptEncoding = !ctx.disableCompression() && !hasAcceptEncoding && !hasRange && !method.equals("HEAD");
+        boolean addedAcceptEncoding = !ctx.disableCompression() && !hasAcceptEncoding && !hasRange && !method.equals("HEAD");
         if (addedAcceptEncoding) {
             size += fieldSize("Accept-Encoding", GZIP_DEFLATE);
         }
@@ -83,7 +81,9 @@ final class RequestHeadEncoder {
         if (addClose) {
             size += fieldSize("Connection", "close");
         }
-        connectionClose = closeAsked || addClose;
+        decided.addedAcceptEncoding = addedAcceptEncoding;
+        decided.connectionClose = closeAsked || addClose;
+        decided.chunked = chunked;
 
         ByteBuf buf = alloc.ioBuffer(size + extra);
         ByteBufUtil.writeAscii(buf, method);

@@ -45,14 +45,15 @@ final class RequestWriter implements ChannelFutureListener {
             Unpooled.directBuffer(2).writeBytes(new byte[] {'\r', '\n'})).asReadOnly();
 
     private final Http1Exchange exchange;
-    private final TransportContext ctx;
-    private final Request request;
-    private final RequestHeadEncoder encoder = new RequestHeadEncoder();
     private ChannelFutureListener headOnlyWritten;
     private ChannelFutureListener chunkWritten;
 
     // event-loop confined
     private Channel channel;
+    // decided by RequestHeadEncoder for this attempt
+    boolean addedAcceptEncoding;
+    boolean connectionClose;
+    boolean chunked;
     private boolean headWritten;
     private boolean headReported;
     private boolean anyWritten;
@@ -66,10 +67,18 @@ final class RequestWriter implements ChannelFutureListener {
     private boolean wantsDemand;
     private long bodyBytes;
 
-    RequestWriter(Http1Exchange exchange, TransportContext ctx, Request request) {
+    RequestWriter(Http1Exchange exchange) {
         this.exchange = exchange;
-        this.ctx = ctx;
-        this.request = request;
+    }
+
+    // The exchange's request and context are not copied into fields here: a field is bytes on every request.
+
+    private TransportContext ctx() {
+        return exchange.context();
+    }
+
+    private Request request() {
+        return exchange.request();
     }
 
     /** Whether the whole request is on the wire. */
@@ -88,12 +97,12 @@ final class RequestWriter implements ChannelFutureListener {
     }
 
     boolean addedAcceptEncoding() {
-        return encoder.addedAcceptEncoding;
+        return addedAcceptEncoding;
     }
 
     /** Whether the head asked the server to close the connection after this exchange. */
     boolean sentConnectionClose() {
-        return encoder.connectionClose;
+        return connectionClose;
     }
 
     /** Forgets this attempt before a retry on a new connection. */
@@ -115,11 +124,13 @@ final class RequestWriter implements ChannelFutureListener {
 
     void write(ChannelHandlerContext hctx) {
         channel = hctx.channel();
+        Request request = request();
+        TransportContext ctx = ctx();
         RequestBody body = request.body();
         boolean expectContinue = body != null && body.contentLength() != 0
                 && request.headers().containsToken("Expect", "100-continue");
         if (body == null || body.contentLength() == 0 && !expectContinue) {
-            ByteBuf head = encoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), 0);
+            ByteBuf head = RequestHeadEncoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), 0, this);
             headWritten = true;
             channel.writeAndFlush(head).addListener(this);
             return;
@@ -128,7 +139,8 @@ final class RequestWriter implements ChannelFutureListener {
             BytesRequestBody bytes = (BytesRequestBody) body;
             int length = (int) bytes.contentLength();
             boolean copy = length <= COPY_BODY_LIMIT;
-            ByteBuf head = encoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), copy ? length : 0);
+            ByteBuf head = RequestHeadEncoder.encode(channel.alloc(), ctx, request, body, target(request.uri()),
+                    copy ? length : 0, this);
             bodyStarted = true;
             headWritten = true;
             ByteBuf wire = copy ? head.writeBytes(bytes.array(), bytes.offset(), length)
@@ -137,7 +149,7 @@ final class RequestWriter implements ChannelFutureListener {
             return;
         }
         awaitingContinue = expectContinue;
-        ByteBuf head = encoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), 0);
+        ByteBuf head = RequestHeadEncoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), 0, this);
         headOnlyWritten = this::headOnlyWritten;
         channel.writeAndFlush(head).addListener(headOnlyWritten);
     }
@@ -167,11 +179,11 @@ final class RequestWriter implements ChannelFutureListener {
         }
         if (!awaitingContinue) {
             sendBody();
-        } else if (ctx.expectContinueTimeoutNanos() <= 0) {
+        } else if (ctx().expectContinueTimeoutNanos() <= 0) {
             awaitingContinue = false;
             sendBody();
         } else {
-            continueTimer = channel.eventLoop().schedule(this::continueTimedOut, ctx.expectContinueTimeoutNanos(),
+            continueTimer = channel.eventLoop().schedule(this::continueTimedOut, ctx().expectContinueTimeoutNanos(),
                     TimeUnit.NANOSECONDS);
         }
     }
@@ -223,7 +235,7 @@ final class RequestWriter implements ChannelFutureListener {
     }
 
     private void sendBody() {
-        RequestBody body = request.body();
+        RequestBody body = request().body();
         bodyStarted = true;
         if (body instanceof BytesRequestBody) {
             BytesRequestBody bytes = (BytesRequestBody) body;
@@ -286,7 +298,7 @@ final class RequestWriter implements ChannelFutureListener {
                     return;
                 }
                 bodyBytes += item.remaining();
-                long declared = request.body().contentLength();
+                long declared = request().body().contentLength();
                 if (declared >= 0 && bodyBytes > declared) {
                     failed(new IOException("the request body publisher produced more than the declared length of "
                             + declared + " bytes"));
@@ -318,13 +330,13 @@ final class RequestWriter implements ChannelFutureListener {
                     return;
                 }
                 subscription = null;
-                long declared = request.body().contentLength();
+                long declared = request().body().contentLength();
                 if (declared >= 0 && bodyBytes != declared) {
                     failed(new IOException("the request body publisher produced " + bodyBytes
                             + " bytes but declared " + declared));
                     return;
                 }
-                channel.writeAndFlush(encoder.chunked ? LAST_CHUNK.duplicate() : Unpooled.EMPTY_BUFFER)
+                channel.writeAndFlush(chunked ? LAST_CHUNK.duplicate() : Unpooled.EMPTY_BUFFER)
                         .addListener(RequestWriter.this);
             });
         }
@@ -333,7 +345,7 @@ final class RequestWriter implements ChannelFutureListener {
     /** A piece of a streamed body as it goes on the wire: as is, or as a chunk (RFC 9112 section 7.1). */
     private ByteBuf frame(ByteBuffer item) {
         ByteBuf data = Unpooled.wrappedBuffer(item);
-        if (!encoder.chunked) {
+        if (!chunked) {
             return data;
         }
         int size = data.readableBytes();
