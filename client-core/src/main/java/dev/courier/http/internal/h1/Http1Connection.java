@@ -1,5 +1,6 @@
 package dev.courier.http.internal.h1;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
@@ -21,6 +22,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private Http1Exchange current;
     private String connectionId = "?";
+    /** The connection's SslHandler, looked up once: a pipeline lookup per response compares every handler's name. */
+    private io.netty.handler.ssl.SslHandler tls;
+    private boolean tlsLookedUp;
+    /** The buffer request heads are written into, kept from one request to the next (see headBuffer). */
+    private ByteBuf headBuffer;
 
     /** A connection handler whose response decoder refuses heads larger than {@code maxResponseHeaderBytes}. */
     public Http1Connection(int maxResponseHeaderBytes) {
@@ -43,6 +49,53 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     ChannelHandlerContext context() {
         return ctx;
+    }
+
+    /** A head larger than this gets a buffer of its own rather than growing the kept one. */
+    static final int MAX_KEPT_HEAD_BUFFER = 4096;
+
+    /**
+     * An empty buffer of at least {@code size} bytes for the next request head, whose one reference the
+     * caller hands to the write. It is the connection's own buffer, reused once the previous write has let
+     * go of it, so that a request head costs no pooled allocation (nor, at the leak detector's default
+     * level, its sampling).
+     */
+    ByteBuf headBuffer(int size) {
+        ByteBuf kept = headBuffer;
+        if (kept != null && kept.refCnt() == 1 && kept.capacity() >= size) {
+            return kept.clear().retain();
+        }
+        ByteBuf fresh = ctx.alloc().ioBuffer(Math.max(size, 256));
+        if (fresh.capacity() > MAX_KEPT_HEAD_BUFFER) {
+            return fresh;
+        }
+        if (kept != null) {
+            kept.release(); // still being written, or too small: the write releases its own reference
+        }
+        headBuffer = fresh;
+        return fresh.retain();
+    }
+
+    private void releaseHeadBuffer() {
+        ByteBuf kept = headBuffer;
+        if (kept != null) {
+            headBuffer = null;
+            kept.release();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeadBuffer();
+    }
+
+    /** The TLS session of this connection, or null on plaintext. */
+    javax.net.ssl.SSLSession tlsSession() {
+        if (!tlsLookedUp) {
+            tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            tlsLookedUp = true;
+        }
+        return tls == null ? null : tls.engine().getSession();
     }
 
     /** Makes {@code exchange} the one that receives what the connection reads. */
@@ -111,6 +164,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releaseHeadBuffer();
         Http1Exchange exchange = current;
         current = null;
         if (exchange != null) {

@@ -290,11 +290,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         Protocol protocol = head.http10 ? Protocol.HTTP_1_0 : Protocol.HTTP_1_1;
         ResponseImpl r = new ResponseImpl(request, status, head.reason, protocol, head, body, publicBody, uncompressed,
                 conn.id());
-        io.netty.handler.ssl.SslHandler tls = (io.netty.handler.ssl.SslHandler)
-                channel().pipeline().get(dev.courier.http.internal.PipelineNames.TLS);
-        if (tls != null) {
-            r.tlsSession(tls.engine().getSession());
-        }
+        r.tlsSession(handler.tlsSession());
         if (upgraded) {
             keepAlive = false;
             cancelDeadline(); // the caller owns the connection now; its lifetime is theirs

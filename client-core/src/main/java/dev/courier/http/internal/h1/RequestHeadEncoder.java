@@ -5,12 +5,11 @@ import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
 import dev.courier.http.internal.TransportContext;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
 
 /**
- * Writes a request head (Go's {@code Request.write}) straight into one pooled buffer sized exactly, so a
- * request costs no header map, no message object and one write: the request line, then Host, the
+ * Writes a request head (Go's {@code Request.write}) straight into the connection's head buffer (see
+ * {@link Http1Connection#headBuffer}), so a request costs no header map, no message object and one write: the request line, then Host, the
  * caller's fields minus the framing ones Courier decides, and the fields Courier adds (User-Agent,
  * Content-Length or Transfer-Encoding, Accept-Encoding, Connection), then the blank line.
  *
@@ -30,8 +29,8 @@ final class RequestHeadEncoder {
      * {@code decided}'s fields {@code addedAcceptEncoding}, {@code connectionClose} and {@code chunked}
      * (fields of the writer rather than of an encoder object: one object less per request).
      */
-    static ByteBuf encode(ByteBufAllocator alloc, TransportContext ctx, Request request, RequestBody body, String target,
-                          int extra, RequestWriter decided) {
+    static ByteBuf encode(Http1Connection connection, TransportContext ctx, Request request, RequestBody body,
+                          String target, int extra, RequestWriter decided) {
         String method = request.method();
         String host = request.hostHeader();
         Headers user = request.headers();
@@ -85,7 +84,7 @@ final class RequestHeadEncoder {
         decided.connectionClose = closeAsked || addClose;
         decided.chunked = chunked;
 
-        ByteBuf buf = alloc.ioBuffer(size + extra);
+        ByteBuf buf = connection.headBuffer(size + extra);
         ByteBufUtil.writeAscii(buf, method);
         buf.writeByte(' ');
         ByteBufUtil.writeAscii(buf, target);

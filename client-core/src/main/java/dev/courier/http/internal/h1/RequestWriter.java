@@ -126,11 +126,12 @@ final class RequestWriter implements ChannelFutureListener {
         channel = hctx.channel();
         Request request = request();
         TransportContext ctx = ctx();
+        Http1Connection connection = (Http1Connection) hctx.handler();
         RequestBody body = request.body();
         boolean expectContinue = body != null && body.contentLength() != 0
                 && request.headers().containsToken("Expect", "100-continue");
         if (body == null || body.contentLength() == 0 && !expectContinue) {
-            ByteBuf head = RequestHeadEncoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), 0, this);
+            ByteBuf head = RequestHeadEncoder.encode(connection, ctx, request, body, target(request.uri()), 0, this);
             headWritten = true;
             channel.writeAndFlush(head).addListener(this);
             return;
@@ -139,7 +140,7 @@ final class RequestWriter implements ChannelFutureListener {
             BytesRequestBody bytes = (BytesRequestBody) body;
             int length = (int) bytes.contentLength();
             boolean copy = length <= COPY_BODY_LIMIT;
-            ByteBuf head = RequestHeadEncoder.encode(channel.alloc(), ctx, request, body, target(request.uri()),
+            ByteBuf head = RequestHeadEncoder.encode(connection, ctx, request, body, target(request.uri()),
                     copy ? length : 0, this);
             bodyStarted = true;
             headWritten = true;
@@ -149,7 +150,7 @@ final class RequestWriter implements ChannelFutureListener {
             return;
         }
         awaitingContinue = expectContinue;
-        ByteBuf head = RequestHeadEncoder.encode(channel.alloc(), ctx, request, body, target(request.uri()), 0, this);
+        ByteBuf head = RequestHeadEncoder.encode(connection, ctx, request, body, target(request.uri()), 0, this);
         headOnlyWritten = this::headOnlyWritten;
         channel.writeAndFlush(head).addListener(headOnlyWritten);
     }
