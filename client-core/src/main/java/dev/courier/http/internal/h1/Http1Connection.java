@@ -175,6 +175,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Http1Exchange exchange = current;
+        if (exchange != null && exchange.onWriteException(cause)) {
+            return; // the failure of a request write without a promise: the exchange closed the connection
+        }
         current = null;
         if (exchange != null) {
             exchange.onConnectionClosed(cause);

@@ -382,6 +382,11 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         writer.onWritable();
     }
 
+    /** An exception reached the connection; true when it was the failure of the writer's promise-less write. */
+    boolean onWriteException(Throwable cause) {
+        return !finished && writer.onWriteException(cause);
+    }
+
     /** The connection closed (cause null) or failed under this exchange. */
     void onConnectionClosed(Throwable cause) {
         if (finished) {

@@ -66,6 +66,8 @@ final class RequestWriter implements ChannelFutureListener {
     private BodySubscriber subscriber;
     private boolean wantsDemand;
     private long bodyBytes;
+    /** {@link #writeWhole} is writing with a void promise: an exception now is that write's failure. */
+    private boolean unconfirmedWrite;
 
     RequestWriter(Http1Exchange exchange) {
         this.exchange = exchange;
@@ -120,6 +122,7 @@ final class RequestWriter implements ChannelFutureListener {
         subscriber = null;
         wantsDemand = false;
         bodyBytes = 0;
+        unconfirmedWrite = false;
     }
 
     void write(ChannelHandlerContext hctx) {
@@ -133,7 +136,7 @@ final class RequestWriter implements ChannelFutureListener {
         if (body == null || body.contentLength() == 0 && !expectContinue) {
             ByteBuf head = RequestHeadEncoder.encode(connection, ctx, request, body, target(request.uri()), 0, this);
             headWritten = true;
-            channel.writeAndFlush(head).addListener(this);
+            writeWhole(connection, head);
             return;
         }
         if (body instanceof BytesRequestBody && !expectContinue) {
@@ -144,15 +147,59 @@ final class RequestWriter implements ChannelFutureListener {
                     copy ? length : 0, this);
             bodyStarted = true;
             headWritten = true;
-            ByteBuf wire = copy ? head.writeBytes(bytes.array(), bytes.offset(), length)
-                    : Unpooled.wrappedBuffer(head, Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), length));
-            channel.writeAndFlush(wire).addListener(this);
+            if (copy) {
+                writeWhole(connection, head.writeBytes(bytes.array(), bytes.offset(), length));
+            } else {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(head, Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
+                        length))).addListener(this);
+            }
             return;
         }
         awaitingContinue = expectContinue;
         ByteBuf head = RequestHeadEncoder.encode(connection, ctx, request, body, target(request.uri()), 0, this);
         headOnlyWritten = this::headOnlyWritten;
         channel.writeAndFlush(head).addListener(headOnlyWritten);
+    }
+
+    /**
+     * Writes a whole request that fits one buffer. On plaintext it learns the outcome without a promise
+     * (a promise, its listener and their notification per request): the write runs inline on the loop,
+     * so when it returns the request is either on the wire (the outbound buffer is empty), or waiting
+     * behind a full socket (then an empty write with a listener tells when it drained), or failed, which
+     * the void promise reports as an exception through the pipeline to {@link #onWriteException} during
+     * the call. TLS keeps the promise: SslHandler queues the write until it has wrapped it.
+     */
+    private void writeWhole(Http1Connection connection, ByteBuf wire) {
+        Channel ch = channel;
+        if (connection.tlsSession() != null) {
+            ch.writeAndFlush(wire).addListener(this);
+            return;
+        }
+        unconfirmedWrite = true;
+        ch.writeAndFlush(wire, ch.voidPromise());
+        if (!unconfirmedWrite || channel != ch) {
+            return; // it failed, and failed() has run (the attempt may even be retried on another connection)
+        }
+        unconfirmedWrite = false;
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        if (out != null && out.isEmpty()) {
+            written();
+        } else {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this);
+        }
+    }
+
+    /**
+     * An exception reached the connection while {@link #writeWhole} was writing without a promise: it is
+     * that write's failure. Returns whether it was taken as such.
+     */
+    boolean onWriteException(Throwable cause) {
+        if (!unconfirmedWrite) {
+            return false;
+        }
+        unconfirmedWrite = false;
+        failed(cause);
+        return true;
     }
 
     /** The write that ends the request completed. */
@@ -391,6 +438,11 @@ final class RequestWriter implements ChannelFutureListener {
             failed(f.cause());
             return;
         }
+        written();
+    }
+
+    /** The whole request is on the wire. */
+    private void written() {
         anyWritten = true;
         done = true;
         if (exchange.trace() != null) {
