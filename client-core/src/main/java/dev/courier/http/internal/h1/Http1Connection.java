@@ -3,7 +3,6 @@ package dev.courier.http.internal.h1;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -136,7 +135,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
             exchange.onInbound(msg);
             return;
         }
-        ReferenceCountUtil.release(msg);
+        ResponseHead.release(msg);
         // RFC 9112 section 9.3: a response nobody asked for means the framing is broken; the
         // connection cannot be trusted with another request.
         log.debug("{}: unexpected data on an idle connection; closing it", connectionId);

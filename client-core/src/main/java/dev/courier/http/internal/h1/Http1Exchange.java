@@ -229,7 +229,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
 
     void onInbound(Object msg) {
         if (finished) {
-            ReferenceCountUtil.release(msg);
+            ResponseHead.release(msg);
             return;
         }
         if (msg instanceof ByteBuf) {
@@ -299,6 +299,17 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             r.upgraded(new Upgraded(conn.channel()));
         }
         complete(r);
+        ByteBuf whole = head.takeBody();
+        if (whole != null) {
+            if (finished) {
+                whole.release(); // the caller gave up in the completion callback
+            } else {
+                onBodyBytes(whole);
+            }
+        }
+        if (head.complete && !finished) {
+            onEnd(Headers.empty());
+        }
     }
 
     /** Whether the request is a HEAD, whose response never has a body. */

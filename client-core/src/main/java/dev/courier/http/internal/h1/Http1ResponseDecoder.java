@@ -6,13 +6,15 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
+import io.netty.util.ByteProcessor;
 import java.util.List;
 
 /**
  * Decodes the HTTP/1.1 responses of one connection into what {@link Http1Exchange} consumes: a
  * {@link ResponseHead}, then the body as retained slices of the read buffers (no copy), then an
  * {@link End} (carrying the trailers of a chunked body, if any); or a {@link Failure} when the server
- * broke the protocol, after which everything it sends is dropped. An interim (1xx) head has no body and
+ * broke the protocol, after which everything it sends is dropped. A head whose body is empty, or
+ * already read whole, carries it and is marked complete: no slice or End follows it. An interim (1xx) head has no body and
  * no End; after "101 Switching Protocols" every byte passes through as it came.
  *
  * <p>It replaces Netty's {@code HttpClientCodec} on the response side because that codec builds a hashed
@@ -64,6 +66,7 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
     private boolean headRequest;
     /** Bytes of the pending head or trailer block already searched for its end, from the reader index. */
     private int scanned;
+    private final BlankLineFinder blankLine = new BlankLineFinder();
     /** Where the last field line of the block found by {@link #findBlockEnd} ends (after its LF). */
     private int blockContentEnd;
     /** FIXED: body bytes still to come; CHUNK_DATA: bytes left in the current chunk. */
@@ -124,7 +127,7 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
         if (state == State.UNTIL_CLOSE) {
             out.add(End.NO_TRAILERS); // the server closing is how this body ends
             state = State.HEAD;
-        } else if (state == State.HEAD && scanned > 0) {
+        } else if (state == State.HEAD && blankLine.lineSeen) {
             // At least the status line came (as Netty's codec, a close before that is left to the exchange).
             failHead(in, out, new PrematureChannelClosureException("connection closed while reading the response head"));
         }
@@ -152,7 +155,6 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
         byte[] bytes = new byte[blockContentEnd - start];
         in.getBytes(start, bytes);
         in.readerIndex(blockEnd);
-        scanned = 0;
         ResponseHead head;
         try {
             head = parser.parse(bytes);
@@ -160,24 +162,29 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
             failHead(in, out, malformed);
             return;
         }
-        out.add(head);
         int status = head.status;
         if (status == 101) {
             state = State.UPGRADED; // the exchange takes this decoder out; anything left passes through raw
         } else if (head.isInformational()) {
             state = State.HEAD; // an interim response: no body, the final head follows
-        } else if (headRequest || status == 204 || status == 304) {
-            out.add(End.NO_TRAILERS);
+        } else if (headRequest || status == 204 || status == 304 || head.contentLength == 0) {
+            head.complete = true;
         } else if (head.chunked) {
             state = State.CHUNK_SIZE;
-        } else if (head.contentLength == 0) {
-            out.add(End.NO_TRAILERS);
         } else if (head.contentLength > 0) {
-            remaining = head.contentLength;
-            state = State.FIXED;
+            if (head.contentLength <= Math.min(in.readableBytes(), MAX_PIECE)) {
+                // The whole body is here already (the common small response): it travels with the head,
+                // one message through the pipeline rather than three.
+                head.body = in.readRetainedSlice((int) head.contentLength);
+                head.complete = true;
+            } else {
+                remaining = head.contentLength;
+                state = State.FIXED;
+            }
         } else {
             state = State.UNTIL_CLOSE;
         }
+        out.add(head);
     }
 
     /** Skips the CR, LF and other control bytes or spaces some servers send between messages, as Netty's codec did. */
@@ -193,40 +200,64 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
     /**
      * Finds the blank line ending a block of lines that starts at {@code start} (a head, or a chunked
      * body's trailers, which may be empty): returns the index just past it and sets
-     * {@link #blockContentEnd}, or returns -1 when the block is not all in yet (remembering how far it
-     * looked, so that the next read does not search the same bytes again).
+     * {@link #blockContentEnd}, or returns -1 when the block is not all in yet. Each byte is looked at
+     * once, however many reads the block takes.
      */
     private int findBlockEnd(ByteBuf in, int start) {
+        int from = start + scanned;
         int end = in.writerIndex();
-        int p = start + scanned;
-        while (p < end) {
-            byte b = in.getByte(p);
-            if (b == '\n') {
-                blockContentEnd = p;
-                return p + 1;
-            }
-            if (b == '\r') {
-                if (p + 1 >= end) {
-                    break;
-                }
-                if (in.getByte(p + 1) == '\n') {
-                    blockContentEnd = p;
-                    return p + 2;
-                }
-            }
-            int lf = in.indexOf(p, end, (byte) '\n');
-            if (lf < 0) {
-                break;
-            }
-            p = lf + 1;
+        int lf = from < end ? in.forEachByte(from, end - from, blankLine) : -1;
+        if (lf < 0) {
+            scanned = end - start;
+            return -1;
         }
-        scanned = p - start;
-        return -1;
+        blockContentEnd = lf - blankLine.crs;
+        resetScan();
+        return lf + 1;
+    }
+
+    private void resetScan() {
+        scanned = 0;
+        blankLine.reset();
+    }
+
+    /**
+     * Finds the blank line that ends a block, byte by byte, across reads: a line of nothing but CRs ended
+     * by LF. State between reads: the current line's length (CRs apart) and CRs.
+     */
+    private static final class BlankLineFinder implements ByteProcessor {
+        private int length;
+        private int crs;
+        /** A complete line was seen (for a head: its status line). */
+        private boolean lineSeen;
+
+        @Override
+        public boolean process(byte b) {
+            if (b == '\n') {
+                if (length == 0) {
+                    return false;
+                }
+                length = 0;
+                crs = 0;
+                lineSeen = true;
+            } else if (b == '\r') {
+                crs++;
+            } else {
+                length++;
+            }
+            return true;
+        }
+
+        void reset() {
+            length = 0;
+            crs = 0;
+            lineSeen = false;
+        }
     }
 
     private void failHead(ByteBuf in, List<Object> out, Throwable cause) {
         state = State.BROKEN;
-        scanned = 0;
+        resetScan();
         in.skipBytes(in.readableBytes());
         out.add(new Failure(cause, true));
     }
@@ -344,12 +375,11 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
         int blockEnd = findBlockEnd(in, start);
         if (blockEnd < 0 || blockContentEnd - start > maxHeadBytes) {
             if (blockEnd >= 0 || in.readableBytes() - 1 > maxHeadBytes) {
-                scanned = 0;
+                resetScan();
                 failBody(in, out, "the trailers exceed maxResponseHeaderBytes (" + maxHeadBytes + " bytes)");
             }
             return;
         }
-        scanned = 0;
         End end = End.NO_TRAILERS;
         if (blockContentEnd > start) {
             byte[] bytes = new byte[blockContentEnd - start];

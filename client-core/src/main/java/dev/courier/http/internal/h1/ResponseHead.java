@@ -1,6 +1,7 @@
 package dev.courier.http.internal.h1;
 
 import dev.courier.http.Headers;
+import io.netty.buffer.ByteBuf;
 import java.nio.charset.Charset;
 import java.util.function.Supplier;
 
@@ -40,10 +41,33 @@ final class ResponseHead implements Supplier<Headers> {
     Charset charset;
     /** The body is decompressed: its Content-Encoding and Content-Length no longer describe it. */
     boolean stripEncoding;
+    /** The whole body when it came with the head (a retained slice the receiver owns), else null. */
+    ByteBuf body;
+    /** The response ends with this head (and its {@link #body}): no body message nor End follows. */
+    boolean complete;
 
     ResponseHead(byte[] bytes, int fieldsStart) {
         this.bytes = bytes;
         this.fieldsStart = fieldsStart;
+    }
+
+    /** Hands over the body that came with the head (null if none); the head no longer refers to it. */
+    ByteBuf takeBody() {
+        ByteBuf b = body;
+        body = null;
+        return b;
+    }
+
+    /** Releases a body nobody took (the head was dropped). */
+    static void release(Object msg) {
+        if (msg instanceof ResponseHead) {
+            ByteBuf b = ((ResponseHead) msg).takeBody();
+            if (b != null) {
+                b.release();
+            }
+        } else {
+            io.netty.util.ReferenceCountUtil.release(msg);
+        }
     }
 
     /** Whether the body is delimited by the server closing the connection (no length, not chunked). */
