@@ -20,7 +20,7 @@ final class ContentDecoding {
      * deflate), else null. Deflate accepts both the zlib format (RFC 9110) and the raw deflate some
      * servers send.
      */
-    static Decompressor decompressorFor(int coding, ByteBufAllocator alloc) {
+    static Decompressor decompressorFor(byte coding, ByteBufAllocator alloc) {
         ZlibWrapper wrapper;
         switch (coding) {
             case ResponseHead.CODING_GZIP:

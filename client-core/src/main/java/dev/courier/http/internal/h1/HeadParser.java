@@ -181,7 +181,8 @@ final class HeadParser {
                     connectionClose |= Ascii.containsToken(v, vs, ve, CLOSE);
                     connectionKeepAlive |= Ascii.containsToken(v, vs, ve, KEEP_ALIVE);
                 } else if (f.nameIs(KEEP_ALIVE) && head.keepAliveSeconds < 0) {
-                    head.keepAliveSeconds = keepAliveTimeout(v, vs, ve);
+                    long seconds = keepAliveTimeout(v, vs, ve);
+                    head.keepAliveSeconds = (int) Math.min(seconds, 86_400);
                 }
                 break;
             case 12:
@@ -297,7 +298,7 @@ final class HeadParser {
         h.contentLength = -1;
     }
 
-    private static int coding(byte[] v, int vs, int ve) {
+    private static byte coding(byte[] v, int vs, int ve) {
         if (vs == ve) {
             return ResponseHead.CODING_NONE;
         }

@@ -16,10 +16,10 @@ import java.util.function.Supplier;
  * {@link #stripEncoding}, which is set before.
  */
 final class ResponseHead implements Supplier<Headers> {
-    static final int CODING_NONE = 0;
-    static final int CODING_GZIP = 1;
-    static final int CODING_DEFLATE = 2;
-    static final int CODING_OTHER = 3;
+    static final byte CODING_NONE = 0;
+    static final byte CODING_GZIP = 1;
+    static final byte CODING_DEFLATE = 2;
+    static final byte CODING_OTHER = 3;
 
     /** The status line and field lines, each ending in LF (CR optional), without the blank line. */
     final byte[] bytes;
@@ -35,9 +35,9 @@ final class ResponseHead implements Supplier<Headers> {
     /** The server lets the connection carry another request (RFC 9112 section 9.3). */
     boolean persistent;
     /** Content-Encoding of the body: one of the CODING constants. */
-    int contentCoding = CODING_NONE;
-    /** The Keep-Alive header's timeout in seconds, or -1. */
-    long keepAliveSeconds = -1;
+    byte contentCoding = CODING_NONE;
+    /** The Keep-Alive header's timeout in seconds (capped at a day), or -1. An int and a byte above: this object is per response. */
+    int keepAliveSeconds = -1;
     Charset charset;
     /** The body is decompressed: its Content-Encoding and Content-Length no longer describe it. */
     boolean stripEncoding;
