@@ -14,8 +14,8 @@ import java.util.List;
  * {@link ResponseHead}, then the body as retained slices of the read buffers (no copy), then an
  * {@link End} (carrying the trailers of a chunked body, if any); or a {@link Failure} when the server
  * broke the protocol, after which everything it sends is dropped. A head whose body is empty, or
- * already read whole, carries it and is marked complete: no slice or End follows it. An interim (1xx) head has no body and
- * no End; after "101 Switching Protocols" every byte passes through as it came.
+ * already read whole, carries it and is marked complete: no slice or End follows it. An interim (1xx)
+ * head has no body and no End; after "101 Switching Protocols" every byte passes through as it came.
  *
  * <p>It replaces Netty's {@code HttpClientCodec} on the response side because that codec builds a hashed
  * header map of Strings for every head and a second one for every body's end, which were the largest
@@ -67,7 +67,7 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
     /** Bytes of the pending head or trailer block already searched for its end, from the reader index. */
     private int scanned;
     private final BlankLineFinder blankLine = new BlankLineFinder();
-    /** Where the last field line of the block found by {@link #findBlockEnd} ends (after its LF). */
+    /** Where the blank line that ends the block found by {@link #findBlockEnd} starts. */
     private int blockContentEnd;
     /** FIXED: body bytes still to come; CHUNK_DATA: bytes left in the current chunk. */
     private long remaining;
