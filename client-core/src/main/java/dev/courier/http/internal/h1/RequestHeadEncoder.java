@@ -9,9 +9,10 @@ import io.netty.buffer.ByteBufUtil;
 
 /**
  * Writes a request head (Go's {@code Request.write}) straight into the connection's head buffer (see
- * {@link Http1Connection#headBuffer}), so a request costs no header map, no message object and one write: the request line, then Host, the
- * caller's fields minus the framing ones Courier decides, and the fields Courier adds (User-Agent,
- * Content-Length or Transfer-Encoding, Accept-Encoding, Connection), then the blank line.
+ * {@link Http1Connection#headBuffer}), so a request costs no header map, no message object and one
+ * write: the request line, then Host, the caller's fields minus the framing ones Courier decides, and
+ * the fields Courier adds (User-Agent, Content-Length or Transfer-Encoding, Accept-Encoding,
+ * Connection), then the blank line.
  *
  * <p>Strings go out one byte per char (a char above U+00FF becomes '?', as Netty's encoder did); the
  * caller's names and values were validated when the request was built, so no CR or LF gets through.
@@ -24,7 +25,7 @@ final class RequestHeadEncoder {
     }
 
     /**
-     * The head of {@code request} with {@code body} (null for none) in a new buffer with room for
+     * The head of {@code request} with {@code body} (null for none) in a buffer with room for
      * {@code extra} more bytes after it (a small body sent in the same write). What it decided goes into
      * {@code decided}'s fields {@code addedAcceptEncoding}, {@code connectionClose} and {@code chunked}
      * (fields of the writer rather than of an encoder object: one object less per request).

@@ -30,9 +30,10 @@ import java.util.concurrent.TimeUnit;
  * With {@code Expect: 100-continue} the body waits for "100 Continue" or the expect-continue timeout,
  * and is not sent at all if a final status comes first.
  *
- * <p>The head goes out as one pooled buffer ({@link RequestHeadEncoder}), with a small array body
- * copied in behind it: one write, one flush. The writer is itself the listener of the write that ends
- * the request, so a request without a streamed body allocates no listener.
+ * <p>The head goes out as one buffer ({@link RequestHeadEncoder}), with a small array body copied in
+ * behind it: one write, one flush, and on plaintext no promise ({@link #writeWhole}). Otherwise the
+ * writer is itself the listener of the write that ends the request, so only a streamed body allocates
+ * listeners.
  *
  * <p>Event-loop confined, except the {@link Flow.Subscriber} signals, which hop onto the loop.
  */
