@@ -101,7 +101,7 @@ class RequestWritingTest {
 
     // ---- bodies with a known length ----
 
-    enum BodyKind { BYTES, STRING_UTF8, STRING_LATIN1, FILE }
+    enum BodyKind { BYTES, BYTES_LARGER_THAN_THE_HEAD_BUFFER_TAKES, STRING_UTF8, STRING_LATIN1, FILE }
 
     @ParameterizedTest
     @EnumSource(BodyKind.class)
@@ -113,6 +113,10 @@ class RequestWritingTest {
         switch (kind) {
             case BYTES:
                 expected = randomBytes(3000, 1);
+                body = RequestBody.of(expected);
+                break;
+            case BYTES_LARGER_THAN_THE_HEAD_BUFFER_TAKES:
+                expected = randomBytes(100_000, 3);
                 body = RequestBody.of(expected);
                 break;
             case STRING_UTF8:
@@ -206,6 +210,16 @@ class RequestWritingTest {
         assertThat(r.header("Content-Length")).isNull();
         assertThat(r.bodySize()).isEqualTo(100_000);
         assertThat(r.body()).isEqualTo(Generator.expected(100_000));
+    }
+
+    @Test
+    void emptyPiecesOfAChunkedBodyAreSkippedRatherThanEndingIt() throws Exception {
+        TestServer server = courier.server();
+        read(courier.transport().roundTrip(Request.newBuilder(server.uri("/pieces"))
+                .post(RequestBody.ofPublisher(pieces("ab", "", "cd", ""), -1)).build()));
+        RecordedRequest r = server.takeRequest();
+        assertThat(r.chunked()).isTrue();
+        assertThat(r.bodyText()).isEqualTo("abcd");
     }
 
     @Test
@@ -339,6 +353,39 @@ class RequestWritingTest {
     // ---- helpers ----
 
     /** The failed connection is gone from the pool, and the next request gets a new one. */
+    /** Publishes these pieces in order as demand allows, on the thread that asks. */
+    private static Flow.Publisher<ByteBuffer> pieces(String... pieces) {
+        return s -> s.onSubscribe(new Flow.Subscription() {
+            private int next;
+            private long demand;
+            private boolean emitting;
+            private boolean done;
+
+            @Override
+            public synchronized void request(long n) {
+                demand += n;
+                if (emitting) {
+                    return; // the loop below serves it
+                }
+                emitting = true;
+                while (demand > 0 && next < pieces.length && !done) {
+                    demand--;
+                    s.onNext(ByteBuffer.wrap(pieces[next++].getBytes(UTF_8)));
+                }
+                if (next == pieces.length && !done) {
+                    done = true;
+                    s.onComplete();
+                }
+                emitting = false;
+            }
+
+            @Override
+            public synchronized void cancel() {
+                done = true;
+            }
+        });
+    }
+
     private static void assertConnectionNotReused(TestServer server, Transport t) throws Exception {
         Await.noConnections(t);
         read(t.roundTrip(Request.newBuilder(server.uri("/after")).build()));

@@ -13,8 +13,8 @@ package dev.courier.http.internal;
  *   [tls]      SslHandler                                   (https routes)
  *   [handshake-errors] HandshakeErrorSink: quiets the SslHandler's errors, which the handshake future
  *              reports; removed when the handshake succeeds (https routes)
- *   response-start ResponseStartHandler: marks the first response byte, before decoding (retry safety)
- *   codec      HttpClientCodec(maxInitialLine, maxHeaderSize = maxResponseHeaderBytes)
+ *   codec      Http1ResponseDecoder: response heads (at most maxResponseHeaderBytes), body slices, ends;
+ *              marks the first response byte before decoding (retry safety)
  *   h1         Http1Connection: runs one Http1Exchange at a time, watches the idle connection
  * </pre>
  *
@@ -39,7 +39,6 @@ public final class PipelineNames {
     public static final String PLAINTEXT_REPLY = "plaintext-reply";
     public static final String TLS = "tls";
     public static final String HANDSHAKE_ERRORS = "handshake-errors";
-    public static final String RESPONSE_START = "response-start";
     public static final String CODEC = "codec";
     public static final String H1 = "h1";
     public static final String H2_IDLE = "h2-idle";

@@ -6,11 +6,8 @@ import dev.courier.http.RouteKey;
 import dev.courier.http.internal.dial.DialException;
 import dev.courier.http.internal.dial.NettyDialer;
 import dev.courier.http.internal.h1.Http1Connection;
-import dev.courier.http.internal.h1.ResponseStartHandler;
 import dev.courier.http.internal.proxy.ProxySetup;
 import io.netty.channel.Channel;
-import io.netty.handler.codec.http.HttpClientCodec;
-import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -225,14 +222,8 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
     }
 
     private Http1Connection addHttp1(Channel ch) {
-        HttpDecoderConfig config = new HttpDecoderConfig()
-                .setMaxInitialLineLength(Math.min(maxResponseHeaderBytes, 64 * 1024))
-                .setMaxHeaderSize(maxResponseHeaderBytes)
-                .setMaxChunkSize(64 * 1024)
-                .setValidateHeaders(false);
-        Http1Connection handler = new Http1Connection();
-        ch.pipeline().addLast(PipelineNames.RESPONSE_START, new ResponseStartHandler(handler));
-        ch.pipeline().addLast(PipelineNames.CODEC, new HttpClientCodec(config, false, false));
+        Http1Connection handler = new Http1Connection(maxResponseHeaderBytes);
+        ch.pipeline().addLast(PipelineNames.CODEC, handler.decoder());
         ch.pipeline().addLast(PipelineNames.H1, handler);
         return handler;
     }

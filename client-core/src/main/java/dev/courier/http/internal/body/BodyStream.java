@@ -26,7 +26,13 @@ public final class BodyStream {
     private final long contentLength;
     private final Decompressor decompressor;
     private final long maxDecodedBytes;
-    private final PieceQueue queue = new PieceQueue();
+    /**
+     * The pieces read but not yet delivered, in order: most bodies arrive as one piece, so the first sits
+     * in a field and a deque exists only once a second waits behind it. Invariant: when {@code firstPiece}
+     * is null, {@code morePieces} is empty. Event-loop confined.
+     */
+    private ByteBuf firstPiece;
+    private java.util.ArrayDeque<ByteBuf> morePieces;
     /** Created when someone asks for the trailers; most never do. Guarded by this. */
     private CompletableFuture<Headers> trailers;
     /** How the body ended, once it has; guarded by this. */
@@ -107,7 +113,7 @@ public final class BodyStream {
             data.release();
             return;
         }
-        queue.add(data);
+        addPiece(data);
         arrivals++;
         drain();
     }
@@ -303,7 +309,7 @@ public final class BodyStream {
 
     private void releaseBuffers() {
         ByteBuf b;
-        while ((b = queue.poll()) != null) {
+        while ((b = pollPiece()) != null) {
             b.release();
         }
         if (decompressor != null) {
@@ -324,7 +330,7 @@ public final class BodyStream {
         try {
             for (;;) {
                 while (!terminated && demand > 0) {
-                    ByteBuf next = decompressor == null ? queue.poll() : nextDecoded();
+                    ByteBuf next = decompressor == null ? pollPiece() : nextDecoded();
                     if (next == null) {
                         break;
                     }
@@ -355,10 +361,30 @@ public final class BodyStream {
     }
 
     private boolean isFullyDelivered() {
-        if (!ended || !queue.isEmpty() || pendingError != null) {
+        if (!ended || firstPiece != null || pendingError != null) {
             return false;
         }
         return decompressor == null || inputEnded && decompressor.status() != Decompressor.Status.NEED_OUTPUT;
+    }
+
+    private void addPiece(ByteBuf piece) {
+        if (firstPiece == null) {
+            firstPiece = piece;
+            return;
+        }
+        if (morePieces == null) {
+            morePieces = new java.util.ArrayDeque<>(4);
+        }
+        morePieces.addLast(piece);
+    }
+
+    /** The oldest undelivered piece, or null. */
+    private ByteBuf pollPiece() {
+        ByteBuf piece = firstPiece;
+        if (piece != null) {
+            firstPiece = morePieces == null ? null : morePieces.pollFirst();
+        }
+        return piece;
     }
 
     /** The next decoded piece, feeding the decompressor from the queue as needed; null when it needs more input. */
@@ -380,7 +406,7 @@ public final class BodyStream {
                     return out;
                 }
                 case NEED_INPUT: {
-                    ByteBuf in = queue.poll();
+                    ByteBuf in = pollPiece();
                     if (in != null) {
                         decompressor.addInput(in);
                         continue;
@@ -396,7 +422,7 @@ public final class BodyStream {
                 default: {
                     // Bytes after the end of the compressed stream are ignored, as Go's gzip reader does.
                     ByteBuf in;
-                    while ((in = queue.poll()) != null) {
+                    while ((in = pollPiece()) != null) {
                         in.release();
                     }
                     inputEnded = ended;

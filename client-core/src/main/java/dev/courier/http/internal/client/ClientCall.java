@@ -20,6 +20,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BiConsumer;
 
 /**
  * One {@code Client.send}: Go's {@code Client.do} loop, asynchronously. Sends a hop through the round
@@ -30,7 +31,7 @@ import java.util.concurrent.TimeoutException;
  * <p>Hops run one after the other; the fields are written before a hop is sent and read after it
  * completes, so the future's happens-before edges order them.
  */
-public final class ClientCall {
+public final class ClientCall extends CompletableFuture<Response> implements BiConsumer<Response, Throwable> {
     private final RoundTripper transport;
     private final RedirectPolicy policy;
     private final CookieJar jar;
@@ -38,20 +39,14 @@ public final class ClientCall {
     private final long deadlineNanos;
     private final Duration timeout;
     private final Request initial;
-    private final List<Request> via = new ArrayList<>(1);
-    private final CompletableFuture<Response> result = new CompletableFuture<>() {
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            CompletableFuture<Response> hop = current;
-            if (cancelled && hop != null) {
-                hop.cancel(mayInterruptIfRunning);
-            } else if (!cancelled && isDone() && !isCompletedExceptionally()) {
-                getNow(null).close(); // as the Transport does: cancelling a delivered response closes its body
-            }
-            return cancelled;
-        }
-    };
+    /**
+     * The hops sent so far: the first in a field, a list only once a redirect is followed. This call is
+     * itself the caller's future and the hop's completion callback: no further objects per call.
+     */
+    private Request firstHop;
+    private List<Request> laterHops;
+    /** The hop in flight, read by its completion callback. */
+    private Request hopInFlight;
 
     /** The initial request's headers, minus credentials once a redirect left their host (never restored: CVE-2024-45336). */
     private Headers carried;
@@ -72,7 +67,20 @@ public final class ClientCall {
 
     public CompletableFuture<Response> start() {
         send(initial);
-        return result;
+        return this;
+    }
+
+    /** Cancelling aborts the hop in flight; once the response was delivered, it closes its body (as the Transport does). */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        CompletableFuture<Response> hop = current;
+        if (cancelled && hop != null) {
+            hop.cancel(mayInterruptIfRunning);
+        } else if (!cancelled && isDone() && !isCompletedExceptionally()) {
+            getNow(null).close();
+        }
+        return cancelled;
     }
 
     private void send(Request request) {
@@ -80,10 +88,18 @@ public final class ClientCall {
         try {
             prepared = prepare(request);
         } catch (RequestException e) {
-            result.completeExceptionally(e);
+            completeExceptionally(e);
             return;
         }
-        via.add(prepared);
+        if (firstHop == null) {
+            firstHop = prepared;
+        } else {
+            if (laterHops == null) {
+                laterHops = new ArrayList<>(4);
+            }
+            laterHops.add(prepared);
+        }
+        hopInFlight = prepared;
         CompletableFuture<Response> hop;
         try {
             hop = transport.roundTrip(prepared);
@@ -91,16 +107,21 @@ public final class ClientCall {
             hop = CompletableFuture.failedFuture(e);
         }
         current = hop;
-        if (result.isCancelled()) {
+        if (isCancelled()) {
             hop.cancel(true);
         }
-        hop.whenComplete((response, error) -> {
-            if (error != null) {
-                fail(prepared, unwrap(error));
-            } else {
-                onResponse(prepared, response);
-            }
-        });
+        hop.whenComplete(this);
+    }
+
+    /** A hop completed. */
+    @Override
+    public void accept(Response response, Throwable error) {
+        Request prepared = hopInFlight;
+        if (error != null) {
+            fail(prepared, unwrap(error));
+        } else {
+            onResponse(prepared, response);
+        }
     }
 
     /** Adds what the client adds to every hop: Basic auth from user info, the remaining time, the client trace. */
@@ -148,7 +169,7 @@ public final class ClientCall {
         }
         Redirects.Behavior behavior = Redirects.behavior(request, response, initial);
         if (behavior == null) {
-            complete(response);
+            deliver(response);
             return;
         }
         String location = response.headers().first("Location");
@@ -170,7 +191,7 @@ public final class ClientCall {
         }
         RedirectPolicy.Decision decision;
         try {
-            decision = policy.decide(next, List.copyOf(via));
+            decision = policy.decide(next, via());
         } catch (RuntimeException e) {
             decision = RedirectPolicy.Decision.fail(e);
         }
@@ -181,7 +202,7 @@ public final class ClientCall {
                 send(next);
             });
         } else if (decision.failure() == null) {
-            complete(response); // Go's ErrUseLastResponse: the caller gets the redirect itself, body open
+            deliver(response); // Go's ErrUseLastResponse: the caller gets the redirect itself, body open
         } else {
             BodyDrain.drainThenClose(response);
             fail(request, decision.failure());
@@ -248,20 +269,31 @@ public final class ClientCall {
         }
     }
 
-    private void complete(Response response) {
+    private void deliver(Response response) {
         Response out = previous == null ? response : new ClientResponse(response, previous);
-        if (!result.complete(out)) {
+        if (!complete(out)) {
             response.close();
         }
     }
 
     private void fail(Request request, Throwable error) {
         if (error instanceof RequestException || error instanceof CancellationException) {
-            result.completeExceptionally(error);
+            completeExceptionally(error);
             return;
         }
-        result.completeExceptionally(new RequestException(request.method(), request.redactedUri(),
+        completeExceptionally(new RequestException(request.method(), request.redactedUri(),
                 RequestException.Phase.CLIENT, null, error, error instanceof TimeoutException));
+    }
+
+    /** The requests sent so far, oldest first, for the redirect policy. */
+    private List<Request> via() {
+        if (laterHops == null) {
+            return List.of(firstHop);
+        }
+        List<Request> all = new ArrayList<>(laterHops.size() + 1);
+        all.add(firstHop);
+        all.addAll(laterHops);
+        return List.copyOf(all);
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -30,8 +30,8 @@ final class Redirects {
      */
     static Behavior behavior(Request request, Response response, Request initial) {
         int status = response.status();
-        if (response.headers().first("Location") == null) {
-            return null;
+        if (status < 301 || status > 308 || response.headers().first("Location") == null) {
+            return null; // the status first: most responses are not redirects, and their fields are then never built
         }
         switch (status) {
             case 301:

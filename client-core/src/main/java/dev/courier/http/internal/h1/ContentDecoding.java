@@ -1,39 +1,35 @@
 package dev.courier.http.internal.h1;
 
-import dev.courier.http.Headers;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.compression.Decompressor;
 import io.netty.handler.codec.compression.JdkZlibDecompressor;
 import io.netty.handler.codec.compression.ZlibWrapper;
-import io.netty.handler.codec.http.HttpHeaders;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
-import java.util.Locale;
-import java.util.Map;
 
-/** Reading the parts of a response head that shape its body (content coding, charset, keep-alive timeout), and describing a bad head. */
+/**
+ * Reading the parts of a response head that shape its body (content coding, charset), and describing a
+ * bad head. The public methods take header values as text, for HTTP/2's header blocks.
+ */
 public final class ContentDecoding {
+    private static final byte[] CHARSET_EQ = Ascii.bytes("charset=");
+    private static final byte[] UTF_8 = Ascii.bytes("utf-8");
+
     private ContentDecoding() {
     }
 
     /**
-     * A decompressor for {@code contentEncoding} if it is one Courier asked for (gzip, deflate), else
-     * null. Deflate accepts both the zlib format (RFC 9110) and the raw deflate some servers send.
+     * A decompressor for a {@link ResponseHead} content coding if it is one Courier asked for (gzip,
+     * deflate), else null. Deflate accepts both the zlib format (RFC 9110) and the raw deflate some
+     * servers send.
      */
-    public static Decompressor decompressorFor(String contentEncoding, ByteBufAllocator alloc) {
-        if (contentEncoding == null) {
-            return null;
-        }
-        String coding = contentEncoding.trim().toLowerCase(Locale.ROOT);
+    static Decompressor decompressorFor(byte coding, ByteBufAllocator alloc) {
         ZlibWrapper wrapper;
         switch (coding) {
-            case "gzip":
-            case "x-gzip":
+            case ResponseHead.CODING_GZIP:
                 wrapper = ZlibWrapper.GZIP;
                 break;
-            case "deflate":
-            case "x-deflate":
+            case ResponseHead.CODING_DEFLATE:
                 wrapper = ZlibWrapper.ZLIB_OR_NONE;
                 break;
             default:
@@ -42,11 +38,30 @@ public final class ContentDecoding {
         return JdkZlibDecompressor.builder().wrapper(wrapper).decompressConcatenated(true).build(alloc);
     }
 
-    /** What went wrong with a response head the codec could not decode, for the error message. */
-    static String describeHeadFailure(Throwable cause, int maxResponseHeaderBytes) {
+    /** A decompressor for a Content-Encoding value (gzip or deflate, which Courier asks for), else null. */
+    public static Decompressor decompressorFor(CharSequence contentEncoding, ByteBufAllocator alloc) {
+        if (contentEncoding == null) {
+            return null;
+        }
+        String c = contentEncoding.toString().trim().toLowerCase(java.util.Locale.ROOT);
+        byte coding = c.equals("gzip") || c.equals("x-gzip") ? ResponseHead.CODING_GZIP
+                : c.equals("deflate") ? ResponseHead.CODING_DEFLATE : ResponseHead.CODING_NONE;
+        return decompressorFor(coding, alloc);
+    }
+
+    /** The charset a Content-Type value names, or UTF-8. */
+    public static Charset charset(CharSequence contentType) {
+        if (contentType == null) {
+            return StandardCharsets.UTF_8;
+        }
+        byte[] v = contentType.toString().getBytes(StandardCharsets.ISO_8859_1);
+        return charset(v, 0, v.length);
+    }
+
+    /** What went wrong with a response head the decoder could not read, for the error message. */
+    static String describeHeadFailure(Throwable cause) {
         if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
-            return "the response head exceeds maxResponseHeaderBytes (" + maxResponseHeaderBytes + " bytes): "
-                    + cause.getMessage();
+            return cause.getMessage();
         }
         if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
             return "connection closed while reading the response head";
@@ -54,56 +69,33 @@ public final class ContentDecoding {
         return "malformed response head: " + cause.getMessage();
     }
 
-    /** The charset a Content-Type names, or UTF-8. */
-    public static Charset charset(String contentType) {
-        if (contentType != null) {
-            int i = contentType.toLowerCase(Locale.ROOT).indexOf("charset=");
-            if (i >= 0) {
-                String name = contentType.substring(i + 8).split(";", 2)[0].trim().replace("\"", "");
-                try {
-                    return Charset.forName(name);
-                } catch (RuntimeException ignored) {
-                    // An unknown charset falls back to UTF-8 rather than failing the body.
-                }
-            }
+    /**
+     * The charset a Content-Type value in {@code v[start, end)} names, or UTF-8 when it names none or one
+     * this JVM does not know. Only a charset other than UTF-8 costs a String.
+     */
+    static Charset charset(byte[] v, int start, int end) {
+        int i = Ascii.indexOfIgnoreCase(v, start, end, CHARSET_EQ);
+        if (i < 0) {
+            return StandardCharsets.UTF_8;
         }
-        return StandardCharsets.UTF_8;
-    }
-
-    /** The {@code timeout} parameter of a Keep-Alive header in seconds, or -1. */
-    static long keepAliveTimeoutSeconds(String keepAlive) {
-        for (String part : keepAlive.split(",")) {
-            String p = part.trim();
-            if (p.regionMatches(true, 0, "timeout=", 0, 8)) {
-                try {
-                    return Long.parseLong(p.substring(8).trim());
-                } catch (NumberFormatException e) {
-                    return -1;
-                }
-            }
+        int s = i + CHARSET_EQ.length;
+        int e = s;
+        while (e < end && v[e] != ';') {
+            e++;
         }
-        return -1;
-    }
-
-    /** Converts codec headers; {@code stripEncoding} drops Content-Encoding and Content-Length after decompression. */
-    static Headers toHeaders(HttpHeaders h, boolean stripEncoding) {
-        if (h.isEmpty()) {
-            return Headers.empty();
+        while (s < e && (FieldReader.isOws(v[s]) || v[s] == '"')) {
+            s++;
         }
-        Headers.Builder b = Headers.newBuilder();
-        Iterator<Map.Entry<CharSequence, CharSequence>> it = h.iteratorCharSequence();
-        while (it.hasNext()) {
-            Map.Entry<CharSequence, CharSequence> e = it.next();
-            String name = e.getKey().toString();
-            if (stripEncoding && (name.equalsIgnoreCase("Content-Encoding") || name.equalsIgnoreCase("Content-Length"))) {
-                continue;
-            }
-            try {
-                b.add(name, e.getValue().toString());
-            } catch (IllegalArgumentException invalid) {
-                // The codec let through a field we would never send; skip it rather than fail the response.
-            }
+        while (e > s && (FieldReader.isOws(v[e - 1]) || v[e - 1] == '"')) {
+            e--;
         }
-        return b.build();
+        if (Ascii.equalsIgnoreCase(v, s, e, UTF_8)) {
+            return StandardCharsets.UTF_8;
+        }
+        try {
+            return Charset.forName(Ascii.string(v, s, e).replace("\"", ""));
+        } catch (RuntimeException unknown) {
+            return StandardCharsets.UTF_8; // an unknown charset falls back to UTF-8 rather than failing the body
+        }
     }
 }

@@ -1,9 +1,8 @@
 package dev.courier.http.internal.h1;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,9 +17,25 @@ import org.slf4j.LoggerFactory;
 public final class Http1Connection extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
 
+    private final Http1ResponseDecoder decoder;
     private ChannelHandlerContext ctx;
     private Http1Exchange current;
     private String connectionId = "?";
+    /** The connection's SslHandler, looked up once: a pipeline lookup per response compares every handler's name. */
+    private io.netty.handler.ssl.SslHandler tls;
+    private boolean tlsLookedUp;
+    /** The buffer request heads are written into, kept from one request to the next (see headBuffer). */
+    private ByteBuf headBuffer;
+
+    /** A connection handler whose response decoder refuses heads larger than {@code maxResponseHeaderBytes}. */
+    public Http1Connection(int maxResponseHeaderBytes) {
+        this.decoder = new Http1ResponseDecoder(this, maxResponseHeaderBytes);
+    }
+
+    /** The response decoder to install before this handler (see {@code PipelineNames}). */
+    public Http1ResponseDecoder decoder() {
+        return decoder;
+    }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
@@ -35,9 +50,57 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         return ctx;
     }
 
+    /** A head larger than this gets a buffer of its own rather than growing the kept one. */
+    static final int MAX_KEPT_HEAD_BUFFER = 4096;
+
+    /**
+     * An empty buffer of at least {@code size} bytes for the next request head, whose one reference the
+     * caller hands to the write. It is the connection's own buffer, reused once the previous write has let
+     * go of it, so that a request head costs no pooled allocation (nor, at the leak detector's default
+     * level, its sampling).
+     */
+    ByteBuf headBuffer(int size) {
+        ByteBuf kept = headBuffer;
+        if (kept != null && kept.refCnt() == 1 && kept.capacity() >= size) {
+            return kept.clear().retain();
+        }
+        ByteBuf fresh = ctx.alloc().ioBuffer(Math.max(size, 256));
+        if (fresh.capacity() > MAX_KEPT_HEAD_BUFFER) {
+            return fresh;
+        }
+        if (kept != null) {
+            kept.release(); // still being written, or too small: the write releases its own reference
+        }
+        headBuffer = fresh;
+        return fresh.retain();
+    }
+
+    private void releaseHeadBuffer() {
+        ByteBuf kept = headBuffer;
+        if (kept != null) {
+            headBuffer = null;
+            kept.release();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releaseHeadBuffer();
+    }
+
+    /** The TLS session of this connection, or null on plaintext. */
+    javax.net.ssl.SSLSession tlsSession() {
+        if (!tlsLookedUp) {
+            tls = ctx.pipeline().get(io.netty.handler.ssl.SslHandler.class);
+            tlsLookedUp = true;
+        }
+        return tls == null ? null : tls.engine().getSession();
+    }
+
     /** Makes {@code exchange} the one that receives what the connection reads. */
     void begin(Http1Exchange exchange) {
         current = exchange;
+        decoder.expectResponseTo(exchange.isHeadRequest());
     }
 
     /** The exchange is over on this connection; watch it while idle. */
@@ -57,7 +120,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Raw response bytes reached the connection (seen before decoding, by {@link ResponseStartHandler}). */
+    /** Raw response bytes reached the connection (seen before decoding, by the decoder). */
     void onResponseBytes() {
         Http1Exchange exchange = current;
         if (exchange != null) {
@@ -72,14 +135,11 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
             exchange.onInbound(msg);
             return;
         }
-        boolean trailingEmpty = msg == LastHttpContent.EMPTY_LAST_CONTENT;
-        ReferenceCountUtil.release(msg);
-        if (!trailingEmpty) {
-            // RFC 9112 section 9.3: a response nobody asked for means the framing is broken; the
-            // connection cannot be trusted with another request.
-            log.debug("{}: unexpected data on an idle connection; closing it", connectionId);
-            ctx.close();
-        }
+        ResponseHead.release(msg);
+        // RFC 9112 section 9.3: a response nobody asked for means the framing is broken; the
+        // connection cannot be trusted with another request.
+        log.debug("{}: unexpected data on an idle connection; closing it", connectionId);
+        ctx.close();
     }
 
     @Override
@@ -103,6 +163,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releaseHeadBuffer();
         Http1Exchange exchange = current;
         current = null;
         if (exchange != null) {
@@ -113,6 +174,9 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         Http1Exchange exchange = current;
+        if (exchange != null && exchange.onWriteException(cause)) {
+            return; // the failure of a request write without a promise: the exchange closed the connection
+        }
         current = null;
         if (exchange != null) {
             exchange.onConnectionClosed(cause);

@@ -26,20 +26,11 @@ import dev.courier.http.internal.proxy.ProxyHandshakeException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.Decompressor;
-import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.channels.ClosedChannelException;
-import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
@@ -108,7 +99,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         this.route = route;
         this.trace = trace;
         this.future = new ExchangeFuture(this);
-        this.writer = new RequestWriter(this, ctx, request);
+        this.writer = new RequestWriter(this);
     }
 
     /** Starts the exchange and returns its future. */
@@ -128,6 +119,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     @Override
     public Request request() {
         return request;
+    }
+
+    TransportContext context() {
+        return ctx;
     }
 
     @Override
@@ -261,80 +256,73 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     }
 
     void onInbound(Object msg) {
-        try {
-            if (finished) {
-                return;
-            }
-            if (msg instanceof HttpResponse) {
-                onResponseHead((HttpResponse) msg);
-            }
-            if (msg instanceof HttpContent) {
-                onContent((HttpContent) msg);
-            } else if (msg instanceof ByteBuf && body != null) {
-                // Raw bytes after a 101 Switching Protocols.
-                ByteBuf raw = (ByteBuf) msg;
-                msg = null;
-                body.onData(raw);
-            }
-        } finally {
-            if (msg != null) {
-                ReferenceCountUtil.release(msg);
-            }
+        if (finished) {
+            ResponseHead.release(msg);
+            return;
+        }
+        if (msg instanceof ByteBuf) {
+            onBodyBytes((ByteBuf) msg);
+        } else if (msg instanceof Http1ResponseDecoder.End) {
+            onEnd(((Http1ResponseDecoder.End) msg).trailers);
+        } else if (msg instanceof ResponseHead) {
+            onResponseHead((ResponseHead) msg);
+        } else if (msg instanceof Http1ResponseDecoder.Failure) {
+            onFailure((Http1ResponseDecoder.Failure) msg);
+        } else {
+            ReferenceCountUtil.release(msg);
         }
     }
 
-    private void onResponseHead(HttpResponse response) {
-        DecoderResult result = response.decoderResult();
-        if (result.isFailure()) {
-            Throwable cause = result.cause();
-            String detail = ContentDecoding.describeHeadFailure(cause, ctx.maxResponseHeaderBytes());
-            failBeforeResponse(Phase.AWAIT_HEADERS, new java.io.IOException(detail, cause), false,
-                    !(cause instanceof TooLongFrameException));
-            return;
+    private void onFailure(Http1ResponseDecoder.Failure failure) {
+        Throwable cause = failure.cause;
+        if (failure.inHead && !headersReceived) {
+            failBeforeResponse(Phase.AWAIT_HEADERS, new java.io.IOException(ContentDecoding.describeHeadFailure(cause), cause),
+                    false, !(cause instanceof TooLongFrameException));
+        } else {
+            failBody(new java.io.IOException("malformed response body: " + cause.getMessage(), cause));
         }
-        int status = response.status().code();
+    }
+
+    private void onResponseHead(ResponseHead head) {
+        int status = head.status;
         if (status == 407 && ProxyEndpoint.sendsAbsoluteForm(route)) {
-            onProxyChallenge(response);
+            onProxyChallenge(head);
             return;
         }
-        if (status >= 100 && status < 200 && status != 101) {
-            onInformational(response, status);
+        if (head.isInformational()) {
+            onInformational(head, status);
             return;
         }
         headersReceived = true;
         cancelHeaderTimer();
         writer.onFinalResponse();
-        HttpHeaders h = response.headers();
-        keepAlive = HttpUtil.isKeepAlive(response) && !ctx.disableKeepAlives()
-                && !request.headers().containsToken("Connection", "close");
-        applyKeepAliveTimeout(h);
-
         upgraded = status == 101;
-        Decompressor decompressor = null;
-        boolean uncompressed = false;
-        if (writer.addedAcceptEncoding() && !upgraded) {
-            decompressor = ContentDecoding.decompressorFor(h.get(HttpHeaderNames.CONTENT_ENCODING), channel().alloc());
-            uncompressed = decompressor != null;
+        boolean bodiless = isHeadRequest() || status == 204 || status == 304;
+        keepAlive = head.persistent && !ctx.disableKeepAlives()
+                && !writer.sentConnectionClose()
+                && !(head.readsUntilClose() && !bodiless);
+        if (head.keepAliveSeconds > 0 && keepAlive) {
+            applyKeepAliveTimeout(head.keepAliveSeconds);
         }
-        long declared = HttpUtil.getContentLength(response, -1L);
+        Decompressor decompressor = null;
+        if (writer.addedAcceptEncoding() && !upgraded) {
+            decompressor = ContentDecoding.decompressorFor(head.contentCoding, channel().alloc());
+        }
+        boolean uncompressed = decompressor != null;
+        long declared = head.contentLength;
         bodyExpected = upgraded ? -1 : declared;
         long visibleLength = uncompressed ? -1 : declared;
-        if (request.method().equals("HEAD") || status == 204 || status == 304) {
+        if (bodiless) {
             visibleLength = 0;
             bodyExpected = 0;
         }
         body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes(), request);
-        Charset charset = ContentDecoding.charset(h.get(HttpHeaderNames.CONTENT_TYPE));
-        ResponseBodyImpl publicBody = new ResponseBodyImpl(body, charset);
-        boolean stripEncoding = uncompressed;
-        Protocol protocol = response.protocolVersion().equals(HttpVersion.HTTP_1_0) ? Protocol.HTTP_1_0 : Protocol.HTTP_1_1;
-        ResponseImpl r = new ResponseImpl(request, status, response.status().reasonPhrase(), protocol,
-                () -> ContentDecoding.toHeaders(h, stripEncoding), body, publicBody, uncompressed, conn.id());
-        io.netty.handler.ssl.SslHandler tls = (io.netty.handler.ssl.SslHandler)
-                channel().pipeline().get(dev.courier.http.internal.PipelineNames.TLS);
-        if (tls != null) {
-            r.tlsSession(tls.engine().getSession());
-        }
+        ResponseBodyImpl publicBody = new ResponseBodyImpl(body, head.charset);
+        head.stripEncoding = uncompressed;
+        Protocol protocol = head.http10 ? Protocol.HTTP_1_0 : Protocol.HTTP_1_1;
+        ResponseImpl r = new ResponseImpl(request, status, head.reason, protocol, head, body, publicBody, uncompressed,
+                conn.id());
+        r.tlsSession(handler.tlsSession());
         if (upgraded) {
             keepAlive = false;
             cancelDeadline(); // the caller owns the connection now; its lifetime is theirs
@@ -343,6 +331,17 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             r.upgraded(new Upgraded(conn.channel()));
         }
         complete(r);
+        ByteBuf whole = head.takeBody();
+        if (whole != null) {
+            if (finished) {
+                whole.release(); // the caller gave up in the completion callback
+            } else {
+                onBodyBytes(whole);
+            }
+        }
+        if (head.complete && !finished) {
+            onEnd(Headers.empty());
+        }
     }
 
     /**
@@ -350,7 +349,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
      * challenge is answered once (Basic) on a fresh connection if the body can be sent again; otherwise,
      * or at the second 407, the request fails in {@link Phase#PROXY}. The connection is closed either way.
      */
-    private void onProxyChallenge(HttpResponse response) {
+    private void onProxyChallenge(ResponseHead head) {
         ProxyEndpoint proxy = ProxyEndpoint.of(route.proxy());
         boolean replayable = request.body() == null || request.body().isReplayable() || !writer.bodyStarted();
         PooledConnection c = conn;
@@ -359,7 +358,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         keepAlive = false;
         finishConnection();
         RequestException error = new RequestException(request.method(), request.redactedUri(), Phase.PROXY,
-                "proxy " + proxy + " answered " + response.protocolVersion() + " " + response.status() + "; "
+                "proxy " + proxy + " answered " + head.status + " " + head.reason + "; "
                         + ProxyHandshakeException.authHint(proxy), null, false,
                 c.id(), wasReused, wasReused ? Duration.ofNanos(wasIdle) : null);
         if (proxy.hasCredentials() && !proxyChallenged && replayable && !aborted && !isDone()) {
@@ -373,7 +372,12 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         complete(error);
     }
 
-    private void onInformational(HttpResponse response, int status) {
+    /** Whether the request is a HEAD, whose response never has a body. */
+    boolean isHeadRequest() {
+        return request.method().equals("HEAD");
+    }
+
+    private void onInformational(ResponseHead head, int status) {
         if (status == 100) {
             if (trace != null) {
                 trace.got100Continue();
@@ -381,62 +385,47 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             writer.onContinue();
         } else {
             if (trace != null) {
-                trace.got1xxResponse(status, ContentDecoding.toHeaders(response.headers(), false));
+                trace.got1xxResponse(status, head.toHeaders(false));
             }
         }
         if (++informational > MAX_INFORMATIONAL) {
             failBeforeResponse(Phase.AWAIT_HEADERS, new java.io.IOException("too many 1xx informational responses (more than "
                     + MAX_INFORMATIONAL + ")"), false, false);
-            return;
         }
-        skipNextEmptyLast = true;
     }
 
-    private boolean skipNextEmptyLast;
     private boolean upgraded;
 
-    private void onContent(HttpContent content) {
-        if (skipNextEmptyLast && content instanceof LastHttpContent && !content.content().isReadable()) {
-            skipNextEmptyLast = false; // the empty end of an interim response
-            return;
-        }
-        if (finished || body == null) {
+    private void onBodyBytes(ByteBuf data) {
+        if (body == null) {
+            data.release();
             return;
         }
         if (upgraded) {
-            // The codec's end marker for the 101 itself; what follows is raw bytes of the new protocol.
-            if (content.content().isReadable()) {
-                body.onData(content.content().retain());
-            }
+            body.onData(data); // raw bytes of the new protocol
             return;
         }
-        DecoderResult result = content.decoderResult();
-        if (result.isFailure()) {
-            failBody(new java.io.IOException("malformed response body: " + result.cause().getMessage(), result.cause()));
+        bodyReceived += data.readableBytes();
+        if (draining) {
+            data.release(); // the consumer closed the body; we read the small rest only to keep the connection
+        } else {
+            body.onData(data);
+        }
+    }
+
+    private void onEnd(Headers trailers) {
+        if (body == null || upgraded) {
             return;
         }
-        ByteBuf data = content.content();
-        int n = data.readableBytes();
-        if (n > 0) {
-            bodyReceived += n;
-            if (draining) {
-                // Dropped: the consumer closed the body and we read the small rest only to keep the connection.
-            } else {
-                body.onData(data.retain());
-            }
+        responseComplete = true;
+        boolean wasDraining = draining;
+        if (!writer.isDone()) {
+            keepAlive = false; // the response finished before the request: the connection cannot be reused
         }
-        if (content instanceof LastHttpContent) {
-            responseComplete = true;
-            Headers trailers = ContentDecoding.toHeaders(((LastHttpContent) content).trailingHeaders(), false);
-            boolean wasDraining = draining;
-            if (!writer.isDone()) {
-                keepAlive = false; // the response finished before the request: the connection cannot be reused
-            }
-            finishConnection();
-            cancelDeadline();
-            if (!wasDraining) {
-                body.onEnd(trailers);
-            }
+        finishConnection();
+        cancelDeadline();
+        if (!wasDraining) {
+            body.onEnd(trailers);
         }
     }
 
@@ -462,6 +451,11 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
 
     void onWritable() {
         writer.onWritable();
+    }
+
+    /** An exception reached the connection; true when it was the failure of the writer's promise-less write. */
+    boolean onWriteException(Throwable cause) {
+        return !finished && writer.onWriteException(cause);
     }
 
     /** The connection closed (cause null) or failed under this exchange. */
@@ -629,7 +623,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         responseComplete = false;
         finished = false;
         informational = 0;
-        skipNextEmptyLast = false;
         body = null;
         bodyExpected = -1;
         bodyReceived = 0;
@@ -774,17 +767,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
     }
 
-    private void applyKeepAliveTimeout(HttpHeaders h) {
-        String ka = h.get("Keep-Alive");
-        if (ka == null || !keepAlive) {
-            return;
-        }
-        long seconds = ContentDecoding.keepAliveTimeoutSeconds(ka);
-        if (seconds > 0) {
-            // A second of margin: the server's clock started when it sent the response, ours later.
-            long deadline = ctx.clock().getAsLong() + TimeUnit.SECONDS.toNanos(seconds) - TimeUnit.SECONDS.toNanos(1);
-            ctx.pool().setKeepAliveDeadline(conn, deadline);
-        }
+    private void applyKeepAliveTimeout(long seconds) {
+        // A second of margin: the server's clock started when it sent the response, ours later.
+        long deadline = ctx.clock().getAsLong() + TimeUnit.SECONDS.toNanos(seconds) - TimeUnit.SECONDS.toNanos(1);
+        ctx.pool().setKeepAliveDeadline(conn, deadline);
     }
 
     /** Called by the writer: the future may already be done (response or error). */

@@ -1,31 +1,19 @@
 package dev.courier.http.internal.h1;
 
-import dev.courier.http.Headers;
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
 import dev.courier.http.internal.TransportContext;
 import dev.courier.http.internal.body.BytesRequestBody;
 import dev.courier.http.internal.body.FileRequestBody;
 import dev.courier.http.internal.proxy.ProxyEndpoint;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpContent;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpHeaderValues;
-import io.netty.handler.codec.http.ReadOnlyHttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import io.netty.util.AsciiString;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.URI;
@@ -43,22 +31,31 @@ import java.util.concurrent.TimeUnit;
  * and is not sent at all if a final status comes first. Through an HTTP(S) proxy without a tunnel (an
  * http:// origin) the request line carries the absolute URI and Proxy-Authorization the proxy's credentials.
  *
+ * <p>The head goes out as one buffer ({@link RequestHeadEncoder}), with a small array body copied in
+ * behind it: one write, one flush, and on plaintext no promise ({@link #writeWhole}). Otherwise the
+ * writer is itself the listener of the write that ends the request, so only a streamed body allocates
+ * listeners.
+ *
  * <p>Event-loop confined, except the {@link Flow.Subscriber} signals, which hop onto the loop.
  */
-final class RequestWriter {
-    private static final AsciiString ZERO = AsciiString.cached("0");
-    private static final AsciiString GZIP_DEFLATE = AsciiString.cached("gzip, deflate");
+final class RequestWriter implements ChannelFutureListener {
+    /** An array body up to this size is copied into the head's buffer; a larger one follows it in the same flush. */
+    static final int COPY_BODY_LIMIT = 8 * 1024;
+    private static final ByteBuf LAST_CHUNK = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(5).writeBytes(new byte[] {'0', '\r', '\n', '\r', '\n'})).asReadOnly();
+    private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(
+            Unpooled.directBuffer(2).writeBytes(new byte[] {'\r', '\n'})).asReadOnly();
 
     private final Http1Exchange exchange;
-    private final TransportContext ctx;
-    private final Request request;
-    private final ChannelFutureListener headOnlyWritten = this::headOnlyWritten;
-    private final ChannelFutureListener lastWritten = this::lastWritten;
-    private final ChannelFutureListener chunkWritten = this::chunkWritten;
+    private ChannelFutureListener headOnlyWritten;
+    private ChannelFutureListener chunkWritten;
 
     // event-loop confined
     private Channel channel;
-    private boolean addedAcceptEncoding;
+    // decided by RequestHeadEncoder for this attempt
+    boolean addedAcceptEncoding;
+    boolean connectionClose;
+    boolean chunked;
     private boolean headWritten;
     private boolean headReported;
     private boolean anyWritten;
@@ -71,11 +68,21 @@ final class RequestWriter {
     private BodySubscriber subscriber;
     private boolean wantsDemand;
     private long bodyBytes;
+    /** {@link #writeWhole} is writing with a void promise: an exception now is that write's failure. */
+    private boolean unconfirmedWrite;
 
-    RequestWriter(Http1Exchange exchange, TransportContext ctx, Request request) {
+    RequestWriter(Http1Exchange exchange) {
         this.exchange = exchange;
-        this.ctx = ctx;
-        this.request = request;
+    }
+
+    // The exchange's request and context are not copied into fields here: a field is bytes on every request.
+
+    private TransportContext ctx() {
+        return exchange.context();
+    }
+
+    private Request request() {
+        return exchange.request();
     }
 
     /** Whether the whole request is on the wire. */
@@ -97,10 +104,14 @@ final class RequestWriter {
         return addedAcceptEncoding;
     }
 
+    /** Whether the head asked the server to close the connection after this exchange. */
+    boolean sentConnectionClose() {
+        return connectionClose;
+    }
+
     /** Forgets this attempt before a retry on a new connection. */
     void reset() {
         channel = null;
-        addedAcceptEncoding = false;
         headWritten = false;
         headReported = false;
         anyWritten = false;
@@ -113,36 +124,94 @@ final class RequestWriter {
         subscriber = null;
         wantsDemand = false;
         bodyBytes = 0;
+        unconfirmedWrite = false;
     }
 
     void write(ChannelHandlerContext hctx) {
         channel = hctx.channel();
+        Request request = request();
+        TransportContext ctx = ctx();
+        Http1Connection connection = (Http1Connection) hctx.handler();
         RequestBody body = request.body();
-        HttpMethod method = HttpMethod.valueOf(request.method());
         ProxyEndpoint proxy = ProxyEndpoint.sendsAbsoluteForm(exchange.route())
                 ? ProxyEndpoint.of(exchange.route().proxy()) : null;
         String target = proxy == null ? target(request.uri()) : absoluteTarget(request.uri());
-        HttpHeaders headers = headers(body, proxy);
+        String proxyAuthorization = proxy == null ? null : proxy.basicAuthorization();
         boolean expectContinue = body != null && body.contentLength() != 0
                 && request.headers().containsToken("Expect", "100-continue");
         if (body == null || body.contentLength() == 0 && !expectContinue) {
-            channel.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, Unpooled.EMPTY_BUFFER,
-                    headers, EmptyHttpHeaders.INSTANCE)).addListener(lastWritten);
+            ByteBuf head = RequestHeadEncoder.encode(connection, ctx, request, body, target, proxyAuthorization, 0, this);
             headWritten = true;
+            writeWhole(connection, head);
             return;
         }
         if (body instanceof BytesRequestBody && !expectContinue) {
             BytesRequestBody bytes = (BytesRequestBody) body;
+            int length = (int) bytes.contentLength();
+            boolean copy = length <= COPY_BODY_LIMIT;
+            ByteBuf head = RequestHeadEncoder.encode(connection, ctx, request, body, target, proxyAuthorization,
+                    copy ? length : 0, this);
             bodyStarted = true;
-            channel.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target,
-                    Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), (int) bytes.contentLength()),
-                    headers, EmptyHttpHeaders.INSTANCE)).addListener(lastWritten);
             headWritten = true;
+            if (copy) {
+                writeWhole(connection, head.writeBytes(bytes.array(), bytes.offset(), length));
+            } else {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(head, Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
+                        length))).addListener(this);
+            }
             return;
         }
         awaitingContinue = expectContinue;
-        channel.writeAndFlush(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target, headers))
-                .addListener(headOnlyWritten);
+        ByteBuf head = RequestHeadEncoder.encode(connection, ctx, request, body, target, proxyAuthorization, 0, this);
+        headOnlyWritten = this::headOnlyWritten;
+        channel.writeAndFlush(head).addListener(headOnlyWritten);
+    }
+
+    /**
+     * Writes a whole request that fits one buffer. On plaintext it learns the outcome without a promise
+     * (a promise, its listener and their notification per request): the write runs inline on the loop,
+     * so when it returns the request is either on the wire (the outbound buffer is empty), or waiting
+     * behind a full socket (then an empty write with a listener tells when it drained), or failed, which
+     * the void promise reports as an exception through the pipeline to {@link #onWriteException} during
+     * the call. TLS keeps the promise: SslHandler queues the write until it has wrapped it.
+     */
+    private void writeWhole(Http1Connection connection, ByteBuf wire) {
+        Channel ch = channel;
+        if (connection.tlsSession() != null) {
+            ch.writeAndFlush(wire).addListener(this);
+            return;
+        }
+        unconfirmedWrite = true;
+        ch.writeAndFlush(wire, ch.voidPromise());
+        if (!unconfirmedWrite || channel != ch) {
+            return; // it failed, and failed() has run (the attempt may even be retried on another connection)
+        }
+        unconfirmedWrite = false;
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        if (out != null && out.isEmpty()) {
+            written();
+        } else {
+            ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this);
+        }
+    }
+
+    /**
+     * An exception reached the connection while {@link #writeWhole} was writing without a promise: it is
+     * that write's failure. Returns whether it was taken as such.
+     */
+    boolean onWriteException(Throwable cause) {
+        if (!unconfirmedWrite) {
+            return false;
+        }
+        unconfirmedWrite = false;
+        failed(cause);
+        return true;
+    }
+
+    /** The write that ends the request completed. */
+    @Override
+    public void operationComplete(ChannelFuture f) {
+        lastWritten(f);
     }
 
     private void headOnlyWritten(ChannelFuture f) {
@@ -164,11 +233,11 @@ final class RequestWriter {
         }
         if (!awaitingContinue) {
             sendBody();
-        } else if (ctx.expectContinueTimeoutNanos() <= 0) {
+        } else if (ctx().expectContinueTimeoutNanos() <= 0) {
             awaitingContinue = false;
             sendBody();
         } else {
-            continueTimer = channel.eventLoop().schedule(this::continueTimedOut, ctx.expectContinueTimeoutNanos(),
+            continueTimer = channel.eventLoop().schedule(this::continueTimedOut, ctx().expectContinueTimeoutNanos(),
                     TimeUnit.NANOSECONDS);
         }
     }
@@ -220,19 +289,20 @@ final class RequestWriter {
     }
 
     private void sendBody() {
-        RequestBody body = request.body();
+        RequestBody body = request().body();
         bodyStarted = true;
         if (body instanceof BytesRequestBody) {
             BytesRequestBody bytes = (BytesRequestBody) body;
-            channel.writeAndFlush(new DefaultLastHttpContent(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
-                    (int) bytes.contentLength()))).addListener(lastWritten);
+            channel.writeAndFlush(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(), (int) bytes.contentLength()))
+                    .addListener(this);
             return;
         }
+        chunkWritten = this::chunkWritten;
         // Zero-copy only on a plain socket: no SslHandler, neither the origin's nor an https proxy's.
         if (body instanceof FileRequestBody && channel.pipeline().get(io.netty.handler.ssl.SslHandler.class) == null) {
             FileRequestBody file = (FileRequestBody) body;
             channel.write(new DefaultFileRegion(file.file().toFile(), 0, file.contentLength())).addListener(chunkWritten);
-            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(this);
             return;
         }
         Flow.Publisher<ByteBuffer> publisher;
@@ -278,14 +348,18 @@ final class RequestWriter {
                 if (!current() || upstream == null) {
                     return;
                 }
+                if (!item.hasRemaining()) {
+                    upstream.request(1); // nothing to send; an empty chunk would end a chunked body
+                    return;
+                }
                 bodyBytes += item.remaining();
-                long declared = request.body().contentLength();
+                long declared = request().body().contentLength();
                 if (declared >= 0 && bodyBytes > declared) {
                     failed(new IOException("the request body publisher produced more than the declared length of "
                             + declared + " bytes"));
                     return;
                 }
-                channel.writeAndFlush(new DefaultHttpContent(Unpooled.wrappedBuffer(item))).addListener(chunkWritten);
+                channel.writeAndFlush(frame(item)).addListener(chunkWritten);
                 if (channel.isWritable()) {
                     upstream.request(1);
                 } else {
@@ -311,15 +385,29 @@ final class RequestWriter {
                     return;
                 }
                 subscription = null;
-                long declared = request.body().contentLength();
+                long declared = request().body().contentLength();
                 if (declared >= 0 && bodyBytes != declared) {
                     failed(new IOException("the request body publisher produced " + bodyBytes
                             + " bytes but declared " + declared));
                     return;
                 }
-                channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(lastWritten);
+                channel.writeAndFlush(chunked ? LAST_CHUNK.duplicate() : Unpooled.EMPTY_BUFFER)
+                        .addListener(RequestWriter.this);
             });
         }
+    }
+
+    /** A piece of a streamed body as it goes on the wire: as is, or as a chunk (RFC 9112 section 7.1). */
+    private ByteBuf frame(ByteBuffer item) {
+        ByteBuf data = Unpooled.wrappedBuffer(item);
+        if (!chunked) {
+            return data;
+        }
+        int size = data.readableBytes();
+        ByteBuf sizeLine = channel.alloc().ioBuffer(18);
+        ByteBufUtil.writeAscii(sizeLine, Integer.toHexString(size));
+        sizeLine.writeShort(('\r' << 8) | '\n');
+        return Unpooled.wrappedBuffer(sizeLine, data, CRLF.duplicate());
     }
 
     /** The channel drained its outbound buffer: ask the publisher for more. */
@@ -357,6 +445,11 @@ final class RequestWriter {
             failed(f.cause());
             return;
         }
+        written();
+    }
+
+    /** The whole request is on the wire. */
+    private void written() {
         anyWritten = true;
         done = true;
         if (exchange.trace() != null) {
@@ -378,81 +471,6 @@ final class RequestWriter {
             exchange.trace().wroteRequest(cause);
         }
         exchange.onWriteFailed(cause, nothingWritten);
-    }
-
-    /**
-     * The request's header fields as the codec writes them: the caller's, minus the framing ones Courier
-     * decides, plus Host, User-Agent, Content-Length or Transfer-Encoding, Accept-Encoding and Connection.
-     * Built as a flat read-only array (the codec only iterates it): a fraction of a hashed header map's cost.
-     */
-    private HttpHeaders headers(RequestBody body, ProxyEndpoint proxy) {
-        Headers user = request.headers();
-        String proxyAuthorization = proxy == null ? null : proxy.basicAuthorization();
-        CharSequence[] fields = new CharSequence[2 * (user.size() + 7)];
-        int n = 0;
-        String host = user.first("Host");
-        fields[n++] = HttpHeaderNames.HOST;
-        fields[n++] = host != null ? host : request.hostHeader();
-        boolean hasUserAgent = false;
-        boolean hasAcceptEncoding = false;
-        boolean hasRange = false;
-        boolean hasConnectionClose = false;
-        for (int i = 0; i < user.size(); i++) {
-            String name = user.name(i);
-            if (name.equalsIgnoreCase("Host") || name.equalsIgnoreCase("Content-Length")
-                    || name.equalsIgnoreCase("Transfer-Encoding")) {
-                continue; // framing is ours to decide (Go ignores these too)
-            }
-            if (proxyAuthorization != null && name.equalsIgnoreCase("Proxy-Authorization")) {
-                continue; // the proxy URL's credentials win, as Go's Header.Set does
-            }
-            hasUserAgent |= name.equalsIgnoreCase("User-Agent");
-            hasAcceptEncoding |= name.equalsIgnoreCase("Accept-Encoding");
-            hasRange |= name.equalsIgnoreCase("Range");
-            if (name.equalsIgnoreCase("Connection") && user.value(i).toLowerCase(java.util.Locale.ROOT).contains("close")) {
-                hasConnectionClose = true;
-            }
-            fields[n++] = name;
-            fields[n++] = user.value(i);
-        }
-        if (!hasUserAgent && !ctx.userAgent().isEmpty()) {
-            fields[n++] = HttpHeaderNames.USER_AGENT;
-            fields[n++] = ctx.userAgent();
-        }
-        if (body != null) {
-            long length = body.contentLength();
-            if (length >= 0) {
-                fields[n++] = HttpHeaderNames.CONTENT_LENGTH;
-                fields[n++] = Long.toString(length);
-            } else {
-                fields[n++] = HttpHeaderNames.TRANSFER_ENCODING;
-                fields[n++] = HttpHeaderValues.CHUNKED;
-            }
-        } else if (needsZeroLength(request.method())) {
-            fields[n++] = HttpHeaderNames.CONTENT_LENGTH;
-            fields[n++] = ZERO;
-        }
-        // Go's rule: ask for compression only when the caller expressed no preference and decoding
-        // cannot confuse them (a HEAD has no body; a Range of a compressed body is a range of bytes
-        // the caller could not decode).
-        if (!ctx.disableCompression() && !hasAcceptEncoding && !hasRange && !request.method().equals("HEAD")) {
-            fields[n++] = HttpHeaderNames.ACCEPT_ENCODING;
-            fields[n++] = GZIP_DEFLATE;
-            addedAcceptEncoding = true;
-        }
-        if (proxyAuthorization != null) {
-            fields[n++] = HttpHeaderNames.PROXY_AUTHORIZATION;
-            fields[n++] = proxyAuthorization;
-        }
-        if (ctx.disableKeepAlives() && !hasConnectionClose) {
-            fields[n++] = HttpHeaderNames.CONNECTION;
-            fields[n++] = HttpHeaderValues.CLOSE;
-        }
-        return new ReadOnlyHttpHeaders(false, n == fields.length ? fields : java.util.Arrays.copyOf(fields, n));
-    }
-
-    private static boolean needsZeroLength(String method) {
-        return method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
     }
 
     /**

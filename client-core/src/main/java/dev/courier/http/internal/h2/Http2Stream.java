@@ -421,8 +421,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         Decompressor decompressor = null;
         if (addedAcceptEncoding) {
             CharSequence encoding = h.get("content-encoding");
-            decompressor = dev.courier.http.internal.h1.ContentDecoding.decompressorFor(
-                    encoding == null ? null : encoding.toString(), stream.alloc());
+            decompressor = dev.courier.http.internal.h1.ContentDecoding.decompressorFor(encoding, stream.alloc());
         }
         boolean uncompressed = decompressor != null;
         long declared = h.getLong("content-length", -1L);
@@ -434,8 +433,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         }
         body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes(), request);
         CharSequence contentType = h.get("content-type");
-        Charset charset = dev.courier.http.internal.h1.ContentDecoding.charset(
-                contentType == null ? null : contentType.toString());
+        Charset charset = dev.courier.http.internal.h1.ContentDecoding.charset(contentType);
         ResponseBodyImpl publicBody = new ResponseBodyImpl(body, charset);
         ResponseImpl r = new ResponseImpl(request, status, HttpResponseStatus.valueOf(status).reasonPhrase(),
                 Protocol.HTTP_2, () -> Http2Messages.toHeaders(h, uncompressed), body, publicBody, uncompressed,
