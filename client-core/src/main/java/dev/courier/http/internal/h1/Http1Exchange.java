@@ -286,6 +286,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private void onResponseHead(ResponseHead head) {
         int status = head.status;
         if (status == 407 && ProxyEndpoint.sendsAbsoluteForm(route)) {
+            ResponseHead.release(head); // a small 407's body may travel with its head
             onProxyChallenge(head);
             return;
         }
