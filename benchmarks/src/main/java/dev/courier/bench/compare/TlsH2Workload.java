@@ -21,7 +21,7 @@ public enum TlsH2Workload {
             "GET of 1 KiB over HTTP/2 (TLS, ALPN), 128 in flight (nginx allows 128 streams per connection); each "
                     + "client first completes one request, so that the 128 find a connection whose SETTINGS are known"),
     H2_COLD_128("h2-cold128", Workload.GET_1K_C128, true,
-            "the connections a client opens when 128 HTTP/2 requests start at once on a cold client (no "
+            "The connections a client opens when 128 HTTP/2 requests start at once on a cold client (no "
                     + "connection yet), as a user's first burst does; a short run, only the connection count matters");
 
     private final String id;
