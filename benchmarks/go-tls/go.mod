@@ -1,0 +1,3 @@
+module courier.dev/bench/gotls
+
+go 1.19
