@@ -389,4 +389,21 @@ class Http2Test {
         assertThat(call.get(20, SECONDS).body().text().get(20, SECONDS)).isEqualTo("200000");
         assertThat(server.takeRequest().body()).isEqualTo(big);
     }
+
+    @Test
+    void aColdBurstBeyondTheAssumed100StreamsWaitsForTheServersSettings() throws Exception {
+        // 100 streams are assumed until SETTINGS arrive; this server allows 200, so 150 requests fit one connection.
+        H2TestServer server = tlsServer(H2Settings.defaults().withMaxConcurrentStreams(200));
+        server.dispatcher(req -> H2Response.status(200).delayHeaders(Duration.ofMillis(100)).body("ok"));
+        Transport t = transport();
+        List<CompletableFuture<Response>> calls = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            calls.add(t.roundTrip(get(server, "/" + i)));
+        }
+        for (CompletableFuture<Response> c : calls) {
+            c.get(20, SECONDS).body().discard().get(10, SECONDS);
+        }
+        assertThat(server.connectionCount()).isEqualTo(1);
+        assertThat(server.requestCount()).isEqualTo(150);
+    }
 }

@@ -41,7 +41,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     private Http2StreamChannelBootstrap bootstrap;
     private ConnectionPool pool;
     private PooledConnection connection;
-    private long maxStreams = -1;
+    private volatile long maxStreams = -1;
+    private volatile boolean settingsSeen;
     private boolean goAway;
     private GoAway lastGoAway;
     private ScheduledFuture<?> pingTimer;
@@ -74,6 +75,11 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     @Override
+    public boolean capacityKnown() {
+        return settingsSeen;
+    }
+
+    @Override
     public void attach(ConnectionPool pool, PooledConnection connection) {
         Channel ch = connection.channel();
         if (!ch.eventLoop().inEventLoop()) {
@@ -84,8 +90,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         this.connection = connection;
         if (goAway) {
             pool.retire(connection);
-        } else if (maxStreams >= 0) {
-            pool.setCapacity(connection, capacity(maxStreams));
+        } else if (settingsSeen) {
+            pool.setCapacity(connection, capacity(maxStreams >= 0 ? maxStreams : ASSUMED_MAX_STREAMS));
         }
     }
 
@@ -113,11 +119,13 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         try {
             if (msg instanceof Http2SettingsFrame) {
                 Long max = ((Http2SettingsFrame) msg).settings().maxConcurrentStreams();
+                boolean first = !settingsSeen;
+                settingsSeen = true;
                 if (max != null) {
                     maxStreams = max;
-                    if (pool != null && !goAway) {
-                        pool.setCapacity(connection, capacity(max));
-                    }
+                }
+                if ((max != null || first) && pool != null && !goAway) {
+                    pool.setCapacity(connection, capacity(maxStreams >= 0 ? maxStreams : ASSUMED_MAX_STREAMS));
                 }
             } else if (msg instanceof Http2GoAwayFrame) {
                 Http2GoAwayFrame frame = (Http2GoAwayFrame) msg;

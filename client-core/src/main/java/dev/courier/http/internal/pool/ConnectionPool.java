@@ -126,12 +126,19 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                     }
                 }
                 if (got == null) {
-                    if (!forceNew && rp.dialing > 0 && (rp.multiplexed || !rp.protocolKnown && config.mayMultiplex(route))) {
+                    if (!forceNew && rp.multiplexed && rp.provisional > 0) {
+                        // An h2 connection's SETTINGS are on their way and may allow this request a stream.
+                        enqueueLocked(rp, request, now, false);
+                    } else if (!forceNew && rp.dialing > 0 && (rp.multiplexed || !rp.protocolKnown && config.mayMultiplex(route))) {
                         // HTTP/2: the connection being dialed will carry this request too (Go dials once per
                         // h2 route too); it serves every waiter its stream limit allows.
                         enqueueLocked(rp, request, now, false);
                     } else if (rp.multiplexed && !forceNew && config.strictMaxConcurrentStreams() && rp.total > 0) {
                         enqueueLocked(rp, request, now, true);
+                    } else if (!forceNew && rp.dialing > rp.waiters.size()) {
+                        // A dial whose request was served by a released connection is still in flight: it
+                        // will serve this one (Go dials once per waiting request, too, then keeps the spare).
+                        enqueueLocked(rp, request, now, false);
                     } else if (config.maxConnsPerHost() == 0 || rp.total < config.maxConnsPerHost()) {
                         rp.total++;
                         rp.dialing++;
@@ -248,11 +255,16 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
     /** Raises a multiplexed connection's capacity (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS) and serves waiters with it. */
     public void setCapacity(PooledConnection c, int capacity) {
         List<PoolRequest> served = new ArrayList<>();
+        List<PoolRequest> dials = null;
         lock.lock();
         try {
             c.capacity = Math.max(1, capacity);
             RoutePool rp = routes.get(c.route());
-            if (rp == null || c.removed || c.retired || c.leases == 0) {
+            if (rp != null && c.provisional && !c.removed) {
+                c.provisional = false;
+                rp.provisional--;
+            }
+            if (rp == null || c.removed || c.retired) {
                 return;
             }
             PoolRequest next;
@@ -261,15 +273,19 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                 leaseLocked(rp, c);
                 served.add(next);
             }
-            if (c.leases < c.capacity && !rp.shared.contains(c)) {
+            if (c.leases > 0 && c.leases < c.capacity && !rp.shared.contains(c)) {
                 rp.shared.add(c);
+            } else if (c.leases >= c.capacity) {
+                rp.shared.remove(c); // the server lowered its limit
             }
+            dials = dialForWaitersLocked(rp); // waiters beyond the streams it allows
         } finally {
             lock.unlock();
         }
         for (PoolRequest r : served) {
             r.onAcquired(c, true, -1);
         }
+        startDials(dials);
     }
 
     /**
@@ -343,7 +359,12 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
                 rp.multiplexed = c.protocolHandler() instanceof Multiplexed;
                 rp.protocolKnown = true;
                 if (rp.multiplexed) {
-                    c.capacity = Math.max(1, ((Multiplexed) c.protocolHandler()).initialCapacity());
+                    Multiplexed m = (Multiplexed) c.protocolHandler();
+                    c.capacity = Math.max(1, m.initialCapacity());
+                    if (!m.capacityKnown()) {
+                        c.provisional = true;
+                        rp.provisional++;
+                    }
                 }
                 if (config.maxLifetimeNanos() > 0) {
                     // Up to 10% jitter, so connections opened together don't all re-dial (and re-resolve DNS) together.
@@ -454,6 +475,9 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             if (!rp.protocolKnown && rp.dialing > 0 && config.mayMultiplex(rp.route)) {
                 break; // the first dial may be h2: wait for it before opening more
             }
+            if (rp.multiplexed && rp.provisional > 0) {
+                break; // an h2 connection's first SETTINGS may yet give these waiters streams
+            }
             PoolRequest r = rp.firstUndialedWaiterLocked();
             if (r == null) {
                 break;
@@ -551,6 +575,10 @@ public final class ConnectionPool implements ChannelPoolMap<RouteKey, RoutePool>
             lru.remove(c);
         }
         rp.shared.remove(c);
+        if (c.provisional) {
+            c.provisional = false;
+            rp.provisional--;
+        }
         if (rp.isUnusedLocked()) {
             routes.remove(rp.route);
         }

@@ -10,6 +10,13 @@ public interface Multiplexed {
     /** Concurrent requests allowed until the peer's SETTINGS_MAX_CONCURRENT_STREAMS arrives. */
     int initialCapacity();
 
+    /**
+     * Whether the peer's first SETTINGS arrived (any thread). Until then the pool does not dial another
+     * connection for the route: the SETTINGS may allow more streams than assumed, and then this connection
+     * carries the requests that would have dialed.
+     */
+    boolean capacityKnown();
+
     /** The pool owns {@code connection} now; called once, from any thread. */
     void attach(ConnectionPool pool, PooledConnection connection);
 }

@@ -31,6 +31,8 @@ public final class PooledConnection {
     boolean removed;
     /** A multiplexed connection that takes no new requests (GOAWAY, or a stream saw it fail). */
     boolean retired;
+    /** An HTTP/2 connection whose peer has not sent SETTINGS yet: its capacity is an assumption. */
+    boolean provisional;
     boolean everLeased;
     PooledConnection lruPrev;
     PooledConnection lruNext;

@@ -34,6 +34,8 @@ public final class RoutePool implements ChannelPool {
     boolean multiplexed;
     /** A dial of this route succeeded, so whether it multiplexes is known. */
     boolean protocolKnown;
+    /** Multiplexed connections still waiting for their peer's first SETTINGS. */
+    int provisional;
 
     RoutePool(RouteKey route, ConnectionPool owner) {
         this.route = route;
