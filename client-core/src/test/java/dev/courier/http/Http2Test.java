@@ -375,18 +375,20 @@ class Http2Test {
     void anUploadFollowsATinyServerWindow() throws Exception {
         H2TestServer server = tlsServer(H2Settings.defaults().withInitialWindowSize(1024).withMaxFrameSize(16384));
         server.dispatcher(req -> H2Response.status(200).body(Integer.toString(req.body().length)));
-        byte[] big = new byte[200_000];
+        // 40 KB through a 1 KiB window: some 80 WINDOW_UPDATE round trips (kept small: on a loaded machine each
+        // round trip over TLS can take tens of milliseconds).
+        byte[] big = new byte[40_000];
         new java.util.Random(3).nextBytes(big);
         Transport t = transport();
         SubmissionPublisher<ByteBuffer> publisher = new SubmissionPublisher<>();
         CompletableFuture<Response> call = t.roundTrip(Request.newBuilder(server.uri("/up")).method("POST")
                 .body(RequestBody.ofPublisher(publisher, big.length)).build());
         Await.until("subscribed", () -> publisher.getNumberOfSubscribers() == 1);
-        for (int off = 0; off < big.length; off += 10_000) {
-            publisher.submit(ByteBuffer.wrap(big, off, Math.min(10_000, big.length - off)));
+        for (int off = 0; off < big.length; off += 4_000) {
+            publisher.submit(ByteBuffer.wrap(big, off, Math.min(4_000, big.length - off)));
         }
         publisher.close();
-        assertThat(call.get(20, SECONDS).body().text().get(20, SECONDS)).isEqualTo("200000");
+        assertThat(call.get(30, SECONDS).body().text().get(10, SECONDS)).isEqualTo("40000");
         assertThat(server.takeRequest().body()).isEqualTo(big);
     }
 

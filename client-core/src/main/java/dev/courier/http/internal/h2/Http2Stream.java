@@ -180,6 +180,13 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     private void dataWritten(ChannelFuture f) {
         if (!f.isSuccess()) {
             writeFailed(f.cause());
+            return;
+        }
+        // A frame left the stream's queue (the window allowed it): the stream may be writable again. The
+        // writability event says so too, but a second path costs nothing and an upload must never stall.
+        BodySubscriber s = subscriber;
+        if (s != null && stream.isWritable()) {
+            s.resume();
         }
     }
 
