@@ -46,8 +46,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * accept connections, and stops it on close (or when the JVM exits). When nginx is missing or does not
  * start, the fixture fails (never skips) with a message saying to run {@value #INSTALL}.
  *
- * <p>Contributors without nginx but with Docker could run the same configuration in a container; that
- * fallback is not built (no Docker engine runs where this suite runs).
+ * <p>Without the nginx binary but with a Docker engine, the same configuration runs in the official nginx
+ * image instead ({@link NginxContainer}, Testcontainers), its ports published on 127.0.0.1; with neither,
+ * the fixture fails. (No Docker engine runs where CI runs, so CI always uses the Debian binary.)
  */
 public final class Nginx implements BeforeAllCallback, AfterAllCallback, AutoCloseable {
     public static final String INSTALL = "apt-get install -y nginx";
@@ -61,6 +62,7 @@ public final class Nginx implements BeforeAllCallback, AfterAllCallback, AutoClo
 
     private final TestCertificates certs = TestCertificates.get();
     private Process process;
+    private NginxContainer container;
     private Path dir;
     private Thread shutdownHook;
     private int h2Port = -1;
@@ -138,16 +140,24 @@ public final class Nginx implements BeforeAllCallback, AfterAllCallback, AutoClo
     }
 
     private void running() {
-        if (process == null) {
+        if (process == null && container == null) {
             throw new IllegalStateException("nginx is not running (register Nginx as a static @RegisterExtension field)");
         }
     }
 
     private synchronized void start() {
-        if (process != null) {
+        if (process != null || container != null) {
             return;
         }
-        Path nginx = binary();
+        Path nginx = binaryOrNull();
+        if (nginx == null) {
+            if (!NginxContainer.dockerAvailable()) {
+                throw new AssertionError("nginx was found neither at " + DEBIAN_BINARY + " nor on PATH, and no Docker "
+                        + "engine answers for the container fallback; the nginx tests need Debian's nginx: " + INSTALL);
+            }
+            startContainer();
+            return;
+        }
         String version = version(nginx);
         try {
             dir = Files.createTempDirectory("courier-nginx");
@@ -174,6 +184,33 @@ public final class Nginx implements BeforeAllCallback, AfterAllCallback, AutoClo
         }
         close();
         throw last;
+    }
+
+    /** The fallback: the same configuration in the official image, the fixture's directory mounted. */
+    private void startContainer() {
+        try {
+            dir = Files.createTempDirectory("courier-nginx");
+            writeContent();
+            h2Port = freePort();
+            http1Port = freePort();
+            while (http1Port == h2Port) {
+                http1Port = freePort();
+            }
+            // Inside the container nginx binds every interface of its own network; Docker publishes on 127.0.0.1.
+            Files.writeString(dir.resolve("nginx.conf"), config(NginxContainer.VERSION).replace("listen 127.0.0.1:", "listen "));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare nginx's directory", e);
+        }
+        container = new NginxContainer(dir, h2Port, http1Port);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(START_TIMEOUT_SECONDS);
+        while (!(accepts(h2Port) && accepts(http1Port))) {
+            if (System.nanoTime() > deadline) {
+                close();
+                throw new AssertionError("nginx in " + NginxContainer.IMAGE + " did not accept connections on ports "
+                        + h2Port + " and " + http1Port + " within " + START_TIMEOUT_SECONDS + " s");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        }
     }
 
     private void launch(Path nginx, String version) {
@@ -281,7 +318,7 @@ public final class Nginx implements BeforeAllCallback, AfterAllCallback, AutoClo
                 + "}\n";
     }
 
-    private static Path binary() {
+    private static Path binaryOrNull() {
         if (Files.isExecutable(DEBIAN_BINARY)) {
             return DEBIAN_BINARY;
         }
@@ -294,8 +331,7 @@ public final class Nginx implements BeforeAllCallback, AfterAllCallback, AutoClo
                 }
             }
         }
-        throw new AssertionError("nginx was found neither at " + DEBIAN_BINARY + " nor on PATH; the nginx tests need "
-                + "Debian's nginx: " + INSTALL);
+        return null;
     }
 
     /** "1.22.1" from {@code nginx -v}. */
@@ -400,6 +436,11 @@ public final class Nginx implements BeforeAllCallback, AfterAllCallback, AutoClo
     }
 
     private void kill() {
+        NginxContainer c = container;
+        container = null;
+        if (c != null) {
+            c.close();
+        }
         Process p = process;
         if (p == null) {
             return;
