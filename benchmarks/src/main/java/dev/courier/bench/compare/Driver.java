@@ -169,7 +169,7 @@ public final class Driver {
     }
 
     /** Waits out a warm-up or measurement window: a span of time, not an event to wait for. */
-    private static void sleep(double seconds) throws InterruptedException {
+    static void sleep(double seconds) throws InterruptedException {
         Thread.sleep((long) (seconds * 1000));
     }
 

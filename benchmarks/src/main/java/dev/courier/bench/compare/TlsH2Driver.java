@@ -85,14 +85,14 @@ public final class TlsH2Driver {
         boolean clean = true;
         try {
             loop.start();
-            sleep(warmup);
+            Driver.sleep(warmup);
             if (loop.completed() == 0) {
                 throw new IllegalStateException("no request completed during the warm-up", loop.firstError());
             }
             for (int w = 1; w <= windows; w++) {
                 loop.latencies(); // drop what came before the window
                 Snapshot begin = Snapshot.take(loop);
-                sleep(measure);
+                Driver.sleep(measure);
                 Snapshot end = Snapshot.take(loop);
                 Histogram latencies = loop.latencies();
                 Map<String, Object> line = Driver.result(clientName, client.version(), shape, server, w, begin, end, latencies);
@@ -128,10 +128,6 @@ public final class TlsH2Driver {
         first.get(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
-    /** Waits out a warm-up or measurement window: a span of time, not an event to wait for. */
-    private static void sleep(double seconds) throws InterruptedException {
-        Thread.sleep((long) (seconds * 1000));
-    }
 
     private static void usage(String problem) {
         System.err.println(problem);

@@ -2,6 +2,7 @@ package dev.courier.http.internal.h1;
 
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
+import dev.courier.http.internal.RequestTarget;
 import dev.courier.http.internal.TransportContext;
 import dev.courier.http.internal.body.BytesRequestBody;
 import dev.courier.http.internal.body.FileRequestBody;
@@ -488,13 +489,8 @@ final class RequestWriter implements ChannelFutureListener {
         return scheme + "://" + authority + target(uri);
     }
 
-    /** The request target in origin form (RFC 9112 section 3.2.1): path and query, never the fragment. */
+    /** The request target in origin form: path and query, never the fragment. */
     static String target(URI uri) {
-        String path = uri.getRawPath();
-        String query = uri.getRawQuery();
-        if (path == null || path.isEmpty()) {
-            path = "/";
-        }
-        return query == null ? path : path + "?" + query;
+        return RequestTarget.originForm(uri);
     }
 }

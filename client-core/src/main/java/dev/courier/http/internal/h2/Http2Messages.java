@@ -32,7 +32,7 @@ final class Http2Messages {
         h.method(request.method());
         h.scheme(uri.getScheme().toLowerCase(Locale.ROOT));
         h.authority(host != null ? host : request.hostHeader());
-        h.path(target(uri));
+        h.path(dev.courier.http.internal.RequestTarget.originForm(uri));
         boolean hasUserAgent = false;
         boolean hasAcceptEncoding = false;
         boolean hasRange = false;
@@ -102,15 +102,5 @@ final class Http2Messages {
             }
         }
         return b.build();
-    }
-
-    /** The :path: path and query, never the fragment (RFC 9113 section 8.3.1). */
-    static String target(URI uri) {
-        String path = uri.getRawPath();
-        String query = uri.getRawQuery();
-        if (path == null || path.isEmpty()) {
-            path = "/";
-        }
-        return query == null ? path : path + "?" + query;
     }
 }
