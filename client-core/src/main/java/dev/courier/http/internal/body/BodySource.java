@@ -1,5 +1,6 @@
 package dev.courier.http.internal.body;
 
+import dev.courier.http.Request;
 import io.netty.channel.EventLoop;
 
 /**
@@ -7,6 +8,9 @@ import io.netty.channel.EventLoop;
  * Called on {@link #eventLoop()} only.
  */
 public interface BodySource {
+    /** The request this body answers; its toString() ("GET http://...", without password) names the body in messages. */
+    Request request();
+
     /** The loop every producer and consumer signal of the body runs on. */
     EventLoop eventLoop();
 

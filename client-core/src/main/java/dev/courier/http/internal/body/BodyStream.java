@@ -24,8 +24,8 @@ public final class BodyStream {
     private final BodySource source;
     private final EventLoop loop;
     private final long contentLength;
-    private final Decompressor decompressor;
-    private final long maxDecodedBytes;
+    /** Only when the body is decompressed (most are not: a field here is bytes on every response). */
+    private final Decoding decoding;
     /**
      * The pieces read but not yet delivered, in order: most bodies arrive as one piece, so the first sits
      * in a field and a deque exists only once a second waits behind it. Invariant: when {@code firstPiece}
@@ -38,7 +38,6 @@ public final class BodyStream {
     /** How the body ended, once it has; guarded by this. */
     private boolean settled;
     private Throwable settledError;
-    private final Object description;
 
     // event-loop confined
     private BodySink sink;
@@ -48,8 +47,8 @@ public final class BodyStream {
     private boolean inputEnded;
     private boolean terminated;
     private boolean draining;
-    /** Pieces and ends received, so that drain() sees what a source delivered from inside demand(). */
-    private long arrivals;
+    /** Pieces and ends received (modulo 2^32), so that drain() sees what a source delivered from inside demand(). */
+    private int arrivals;
     private Headers trailerFields = Headers.empty();
     private Throwable pendingError;
 
@@ -61,7 +60,18 @@ public final class BodyStream {
             super(message, null, false, false);
         }
     }
-    private long decodedBytes;
+
+    /** A decompressor and the count of what it produced, checked against the cap. */
+    private static final class Decoding {
+        final Decompressor decompressor;
+        final long maxBytes;
+        long bytes;
+
+        Decoding(Decompressor decompressor, long maxBytes) {
+            this.decompressor = decompressor;
+            this.maxBytes = maxBytes;
+        }
+    }
 
     /** Set once a consumer claimed the body or it ended; read by the leak detector's thread. */
     private volatile boolean claimed;
@@ -70,16 +80,12 @@ public final class BodyStream {
      * @param contentLength   declared length after decoding, or -1
      * @param decompressor    decodes the body as it is consumed, or null
      * @param maxDecodedBytes cap on decoded bytes (decompression bombs), 0 for none
-     * @param description     its toString() gives "GET http://..." for messages, computed only when needed
      */
-    public BodyStream(BodySource source, long contentLength, Decompressor decompressor, long maxDecodedBytes,
-                      Object description) {
+    public BodyStream(BodySource source, long contentLength, Decompressor decompressor, long maxDecodedBytes) {
         this.source = source;
         this.loop = source.eventLoop();
         this.contentLength = contentLength;
-        this.decompressor = decompressor;
-        this.maxDecodedBytes = maxDecodedBytes;
-        this.description = description;
+        this.decoding = decompressor == null ? null : new Decoding(decompressor, maxDecodedBytes);
     }
 
     public long contentLength() {
@@ -90,8 +96,9 @@ public final class BodyStream {
         return loop;
     }
 
+    /** "GET http://..." (without password) for messages. */
     String description() {
-        return String.valueOf(description);
+        return String.valueOf(source.request());
     }
 
     /** Completes with the trailer fields when the body ends, or fails as the body did. */
@@ -176,7 +183,7 @@ public final class BodyStream {
      */
     void cancel() {
         claimed = true;
-        onLoop(() -> finish(new CancellationException("the body of " + description + " was cancelled"), false, true));
+        onLoop(() -> finish(new CancellationException("the body of " + description() + " was cancelled"), false, true));
     }
 
     /**
@@ -209,12 +216,12 @@ public final class BodyStream {
             }
             if (!ended) {
                 log.warn("A connection was leaked by {}: its response was dropped without reading or closing the body. "
-                        + "The connection has been closed; read the body to the end or call Response.close().", description);
+                        + "The connection has been closed; read the body to the end or call Response.close().", source.request());
             } else {
                 log.warn("The response of {} was dropped without reading or closing its body; its buffered bytes were "
-                        + "released. Read the body or call Response.close().", description);
+                        + "released. Read the body or call Response.close().", source.request());
             }
-            finish(new CancellationException("the response of " + description + " was dropped unread"), false, true);
+            finish(new CancellationException("the response of " + description() + " was dropped unread"), false, true);
         });
     }
 
@@ -233,14 +240,14 @@ public final class BodyStream {
 
     private void attach(BodySink newSink) {
         if (subscribed) {
-            newSink.onRejected(new IllegalStateException("the body of " + description
+            newSink.onRejected(new IllegalStateException("the body of " + description()
                     + " was already subscribed or consumed; a response body can be read once"));
             return;
         }
         subscribed = true;
         if (terminated) {
             newSink.onRejected(pendingError != null ? pendingError
-                    : new IllegalStateException("the body of " + description + " was closed before it was read"));
+                    : new IllegalStateException("the body of " + description() + " was closed before it was read"));
             return;
         }
         sink = newSink;
@@ -312,9 +319,9 @@ public final class BodyStream {
         while ((b = pollPiece()) != null) {
             b.release();
         }
-        if (decompressor != null) {
+        if (decoding != null) {
             try {
-                decompressor.close();
+                decoding.decompressor.close();
             } catch (RuntimeException ignored) {
                 // Closing only frees the inflater; a failure here cannot lose body data.
             }
@@ -330,7 +337,7 @@ public final class BodyStream {
         try {
             for (;;) {
                 while (!terminated && demand > 0) {
-                    ByteBuf next = decompressor == null ? pollPiece() : nextDecoded();
+                    ByteBuf next = decoding == null ? pollPiece() : nextDecoded(decoding);
                     if (next == null) {
                         break;
                     }
@@ -343,7 +350,7 @@ public final class BodyStream {
                 if (isFullyDelivered()) {
                     finish(null, true, false);
                 } else if (demand > 0 && !ended) {
-                    long before = arrivals;
+                    int before = arrivals;
                     source.demand();
                     if (arrivals != before) {
                         continue; // the source delivered within demand() (an HTTP/2 stream's buffered frames)
@@ -364,7 +371,7 @@ public final class BodyStream {
         if (!ended || firstPiece != null || pendingError != null) {
             return false;
         }
-        return decompressor == null || inputEnded && decompressor.status() != Decompressor.Status.NEED_OUTPUT;
+        return decoding == null || inputEnded && decoding.decompressor.status() != Decompressor.Status.NEED_OUTPUT;
     }
 
     private void addPiece(ByteBuf piece) {
@@ -388,7 +395,8 @@ public final class BodyStream {
     }
 
     /** The next decoded piece, feeding the decompressor from the queue as needed; null when it needs more input. */
-    private ByteBuf nextDecoded() throws BodyLimitException {
+    private ByteBuf nextDecoded(Decoding decoding) throws BodyLimitException {
+        Decompressor decompressor = decoding.decompressor;
         for (;;) {
             switch (decompressor.status()) {
                 case NEED_OUTPUT: {
@@ -397,11 +405,11 @@ public final class BodyStream {
                         out.release();
                         continue;
                     }
-                    decodedBytes += out.readableBytes();
-                    if (maxDecodedBytes > 0 && decodedBytes > maxDecodedBytes) {
+                    decoding.bytes += out.readableBytes();
+                    if (decoding.maxBytes > 0 && decoding.bytes > decoding.maxBytes) {
                         out.release();
                         throw new BodyLimitException("the decompressed body exceeds maxDecompressedBytes ("
-                                + maxDecodedBytes + " bytes); stopped reading");
+                                + decoding.maxBytes + " bytes); stopped reading");
                     }
                     return out;
                 }

@@ -10,17 +10,15 @@ final class CollectingSinks {
     private CollectingSinks() {
     }
 
-    /** Collects the body into one array, sized up front when the length is known. */
-    static final class BytesSink implements BodySink {
+    /**
+     * Collects the body into one array, sized up front when the length is known. The sink is itself the
+     * future the caller gets: one object per read, not two.
+     */
+    static final class BytesSink extends CompletableFuture<byte[]> implements BodySink {
         private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
-        private final CompletableFuture<byte[]> result;
         private BodyStream stream;
         private byte[] bytes;
         private int size;
-
-        BytesSink(CompletableFuture<byte[]> result) {
-            this.result = result;
-        }
 
         @Override
         public void onStart(BodyStream stream) {
@@ -51,28 +49,23 @@ final class CollectingSinks {
 
         @Override
         public void onComplete() {
-            result.complete(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
+            complete(size == bytes.length ? bytes : Arrays.copyOf(bytes, size));
         }
 
         @Override
         public void onError(Throwable error) {
-            result.completeExceptionally(error);
+            completeExceptionally(error);
         }
 
         @Override
         public void onRejected(Throwable error) {
-            result.completeExceptionally(error);
+            completeExceptionally(error);
         }
     }
 
-    /** Reads and drops the body, counting its bytes. */
-    static final class DiscardSink implements BodySink {
-        private final CompletableFuture<Long> result;
+    /** Reads and drops the body, counting its bytes; itself the future the caller gets. */
+    static final class DiscardSink extends CompletableFuture<Long> implements BodySink {
         private long count;
-
-        DiscardSink(CompletableFuture<Long> result) {
-            this.result = result;
-        }
 
         @Override
         public void onStart(BodyStream stream) {
@@ -87,17 +80,17 @@ final class CollectingSinks {
 
         @Override
         public void onComplete() {
-            result.complete(count);
+            complete(count);
         }
 
         @Override
         public void onError(Throwable error) {
-            result.completeExceptionally(error);
+            completeExceptionally(error);
         }
 
         @Override
         public void onRejected(Throwable error) {
-            result.completeExceptionally(error);
+            completeExceptionally(error);
         }
     }
 }

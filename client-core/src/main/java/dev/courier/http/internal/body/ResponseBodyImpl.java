@@ -1,5 +1,6 @@
 package dev.courier.http.internal.body;
 
+import dev.courier.http.Headers;
 import dev.courier.http.ResponseBody;
 import java.io.InputStream;
 import java.lang.ref.Cleaner;
@@ -45,6 +46,11 @@ public final class ResponseBodyImpl extends ResponseBody {
         }
     }
 
+    /** The trailer fields, once the body has ended. */
+    CompletableFuture<Headers> trailers() {
+        return stream.trailers();
+    }
+
     @Override
     public long contentLength() {
         return stream.contentLength();
@@ -58,9 +64,9 @@ public final class ResponseBodyImpl extends ResponseBody {
 
     @Override
     public CompletableFuture<byte[]> bytes() {
-        CompletableFuture<byte[]> f = new CompletableFuture<>();
-        stream.subscribe(new CollectingSinks.BytesSink(f));
-        return f;
+        CollectingSinks.BytesSink sink = new CollectingSinks.BytesSink();
+        stream.subscribe(sink);
+        return sink;
     }
 
     @Override
@@ -78,9 +84,9 @@ public final class ResponseBodyImpl extends ResponseBody {
 
     @Override
     public CompletableFuture<Long> discard() {
-        CompletableFuture<Long> f = new CompletableFuture<>();
-        stream.subscribe(new CollectingSinks.DiscardSink(f));
-        return f;
+        CollectingSinks.DiscardSink sink = new CollectingSinks.DiscardSink();
+        stream.subscribe(sink);
+        return sink;
     }
 
     @Override

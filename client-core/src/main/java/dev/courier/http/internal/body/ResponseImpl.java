@@ -19,8 +19,7 @@ public final class ResponseImpl implements Response {
     private final int status;
     private final String reason;
     private final Protocol protocol;
-    private final ResponseBody body;
-    private final BodyStream stream;
+    private final ResponseBodyImpl body;
     private final boolean uncompressed;
     private final String connectionId;
     private Supplier<Headers> headerSource;
@@ -29,13 +28,12 @@ public final class ResponseImpl implements Response {
     private volatile Headers headers;
 
     public ResponseImpl(Request request, int status, String reason, Protocol protocol, Supplier<Headers> headerSource,
-                        BodyStream stream, ResponseBody body, boolean uncompressed, String connectionId) {
+                        ResponseBodyImpl body, boolean uncompressed, String connectionId) {
         this.request = request;
         this.status = status;
         this.reason = reason;
         this.protocol = protocol;
         this.headerSource = headerSource;
-        this.stream = stream;
         this.body = body;
         this.uncompressed = uncompressed;
         this.connectionId = connectionId;
@@ -99,7 +97,7 @@ public final class ResponseImpl implements Response {
 
     @Override
     public CompletionStage<Headers> trailers() {
-        return stream.trailers().minimalCompletionStage();
+        return body.trailers().minimalCompletionStage();
     }
 
     /** Marks this as a 101 response whose connection the caller now owns. */

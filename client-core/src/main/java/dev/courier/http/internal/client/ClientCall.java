@@ -9,6 +9,7 @@ import dev.courier.http.Request;
 import dev.courier.http.RequestException;
 import dev.courier.http.Response;
 import dev.courier.http.RoundTripper;
+import dev.courier.http.internal.ExchangeFuture;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -40,13 +41,13 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
     private final Duration timeout;
     private final Request initial;
     /**
-     * The hops sent so far: the first in a field, a list only once a redirect is followed. This call is
-     * itself the caller's future and the hop's completion callback: no further objects per call.
+     * The hop in flight (the last sent), read by its completion callback; while it is the only one, it is
+     * all the hops there are. This call is itself the caller's future and the hop's completion callback:
+     * no further objects per call.
      */
-    private Request firstHop;
-    private List<Request> laterHops;
-    /** The hop in flight, read by its completion callback. */
     private Request hopInFlight;
+    /** Every hop sent, oldest first; made only once a redirect is followed. */
+    private List<Request> hops;
 
     /** The initial request's headers, minus credentials once a redirect left their host (never restored: CVE-2024-45336). */
     private Headers carried;
@@ -91,13 +92,12 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
             completeExceptionally(e);
             return;
         }
-        if (firstHop == null) {
-            firstHop = prepared;
-        } else {
-            if (laterHops == null) {
-                laterHops = new ArrayList<>(4);
+        if (hopInFlight != null) {
+            if (hops == null) {
+                hops = new ArrayList<>(4);
+                hops.add(hopInFlight);
             }
-            laterHops.add(prepared);
+            hops.add(prepared);
         }
         hopInFlight = prepared;
         CompletableFuture<Response> hop;
@@ -110,7 +110,11 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
         if (isCancelled()) {
             hop.cancel(true);
         }
-        hop.whenComplete(this);
+        if (hop instanceof ExchangeFuture) {
+            ((ExchangeFuture) hop).listen(this); // no completion node, no returned future
+        } else {
+            hop.whenComplete(this);
+        }
     }
 
     /** A hop completed. */
@@ -287,13 +291,7 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
 
     /** The requests sent so far, oldest first, for the redirect policy. */
     private List<Request> via() {
-        if (laterHops == null) {
-            return List.of(firstHop);
-        }
-        List<Request> all = new ArrayList<>(laterHops.size() + 1);
-        all.add(firstHop);
-        all.addAll(laterHops);
-        return List.copyOf(all);
+        return hops == null ? List.of(hopInFlight) : List.copyOf(hops);
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -20,6 +20,8 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
     private final Http1ResponseDecoder decoder;
     private ChannelHandlerContext ctx;
     private Http1Exchange current;
+    /** Created by the first exchange; see {@link #begin}. */
+    private RequestWriter writer;
     private String connectionId = "?";
     /** The connection's SslHandler, looked up once: a pipeline lookup per response compares every handler's name. */
     private io.netty.handler.ssl.SslHandler tls;
@@ -97,10 +99,22 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         return tls == null ? null : tls.engine().getSession();
     }
 
-    /** Makes {@code exchange} the one that receives what the connection reads. */
-    void begin(Http1Exchange exchange) {
+    /**
+     * Makes {@code exchange} the one that receives what the connection reads, and returns the connection's
+     * request writer, reset for it. One writer serves every exchange of the connection in turn (an
+     * exchange ends on a reusable connection only once its request is wholly written, so nothing of the
+     * previous request is in flight): one object per connection rather than per request.
+     */
+    RequestWriter begin(Http1Exchange exchange) {
         current = exchange;
         decoder.expectResponseTo(exchange.isHeadRequest());
+        RequestWriter w = writer;
+        if (w == null) {
+            w = new RequestWriter();
+            writer = w;
+        }
+        w.bind(exchange);
+        return w;
     }
 
     /** The exchange is over on this connection; watch it while idle. */

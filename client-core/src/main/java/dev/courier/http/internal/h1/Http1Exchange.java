@@ -76,16 +76,18 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private Http1Connection handler;
     private boolean reused;
     private long idleNanos;
-    private int attempt;
+    /** 0 for the first attempt; a byte (as {@link #informational}): an exchange object is per request. */
+    private byte attempt;
     private boolean proxyChallenged;
-    private final RequestWriter writer;
+    /** The connection's writer, bound to this exchange while an HTTP/1.1 attempt has its connection; else null. */
+    private RequestWriter writer;
     private boolean headersReceived;
     private boolean anyResponseByte;
     private boolean responseComplete;
     private boolean keepAlive;
     private boolean draining;
     private boolean finished;
-    private int informational;
+    private byte informational;
     private BodyStream body;
     /** The attempt when the connection speaks HTTP/2: the stream does the protocol work, this exchange the rest. */
     private Http2Stream stream;
@@ -99,7 +101,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         this.route = route;
         this.trace = trace;
         this.future = new ExchangeFuture(this);
-        this.writer = new RequestWriter(this);
     }
 
     /** Starts the exchange and returns its future. */
@@ -224,7 +225,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
         this.handler = (Http1Connection) connection.protocolHandler();
         handler.connectionId(connection.id());
-        handler.begin(this);
+        writer = handler.begin(this);
         writer.write(handler.context());
         ch.read();
     }
@@ -317,11 +318,11 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             visibleLength = 0;
             bodyExpected = 0;
         }
-        body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes(), request);
+        body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes());
         ResponseBodyImpl publicBody = new ResponseBodyImpl(body, head.charset);
         head.stripEncoding = uncompressed;
         Protocol protocol = head.http10 ? Protocol.HTTP_1_0 : Protocol.HTTP_1_1;
-        ResponseImpl r = new ResponseImpl(request, status, head.reason, protocol, head, body, publicBody, uncompressed,
+        ResponseImpl r = new ResponseImpl(request, status, head.reason, protocol, head, publicBody, uncompressed,
                 conn.id());
         r.tlsSession(handler.tlsSession());
         if (upgraded) {
@@ -352,7 +353,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
      */
     private void onProxyChallenge(ResponseHead head) {
         ProxyEndpoint proxy = ProxyEndpoint.of(route.proxy());
-        boolean replayable = request.body() == null || request.body().isReplayable() || !writer.bodyStarted();
+        boolean replayable = request.body() == null || request.body().isReplayable() || !bodyStarted();
         PooledConnection c = conn;
         boolean wasReused = reused;
         long wasIdle = idleNanos;
@@ -420,7 +421,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
         responseComplete = true;
         boolean wasDraining = draining;
-        if (!writer.isDone()) {
+        if (!requestWritten()) {
             keepAlive = false; // the response finished before the request: the connection cannot be reused
         }
         finishConnection();
@@ -481,12 +482,12 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
                 // client certificate, for one): the server's alert arrives with the first response bytes.
                 failBeforeResponse(Phase.TLS, new java.io.IOException("TLS failed: "
                         + dev.courier.http.internal.tls.TlsAlerts.describe(tls), cause),
-                        false, !writer.anyWritten());
+                        false, !anyRequestWritten());
                 return;
             }
             java.io.IOException e = new java.io.IOException(cause == null
                     ? "connection closed by the server before a response" : "connection failed: " + cause, cause);
-            failBeforeResponse(writer.isDone() ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, e, false, !writer.anyWritten());
+            failBeforeResponse(requestWritten() ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, e, false, !anyRequestWritten());
         } else if (bodyExpected >= 0 && bodyReceived < bodyExpected || bodyExpected < 0 && !responseComplete && cause != null) {
             failBody(new java.io.IOException("connection closed after " + bodyReceived + " of "
                     + (bodyExpected >= 0 ? bodyExpected + " body bytes" : "an unknown number of body bytes")
@@ -518,7 +519,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             return;
         }
         long remaining = bodyExpected - bodyReceived;
-        if (bodyExpected >= 0 && remaining <= DRAIN_LIMIT && keepAlive && writer.isDone()) {
+        if (bodyExpected >= 0 && remaining <= DRAIN_LIMIT && keepAlive && requestWritten()) {
             draining = true;
             loop.schedule(() -> {
                 if (!finished) {
@@ -547,8 +548,10 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
         finished = true;
         cancelHeaderTimer();
-        writer.stop();
-        boolean reusable = keepAlive && responseComplete && writer.isDone();
+        if (writer != null) {
+            writer.stop();
+        }
+        boolean reusable = keepAlive && responseComplete && requestWritten();
         if (reusable) {
             handler.end(this);
         } else {
@@ -609,7 +612,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         if (attempt > 0 || timeout || aborted || isDone()) {
             return null; // once per request; never after the caller gave up or a timeout spent its budget
         }
-        return Retries.reason(request, wasReused, anyResponseByte, nothingWritten, writer.bodyStarted());
+        return Retries.reason(request, wasReused, anyResponseByte, nothingWritten, bodyStarted());
     }
 
     private void retry() {
@@ -627,8 +630,25 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         body = null;
         bodyExpected = -1;
         bodyReceived = 0;
-        writer.reset();
+        if (writer != null) {
+            writer.reset(); // the old connection's writer: its late signals are now ignored
+            writer = null;
+        }
         ctx.pool().acquire(route, this, true);
+    }
+
+    /** Whether this attempt's request is wholly on the wire. */
+    private boolean requestWritten() {
+        return writer != null && writer.isDone();
+    }
+
+    private boolean anyRequestWritten() {
+        return writer != null && writer.anyWritten();
+    }
+
+    /** Whether the request body's publisher was asked for bytes (on HTTP/2 the stream tells; here, never). */
+    private boolean bodyStarted() {
+        return writer != null && writer.bodyStarted();
     }
 
     /** Whether the caller's future is complete (or was handed its response). */

@@ -47,7 +47,8 @@ final class RequestWriter implements ChannelFutureListener {
     private static final ByteBuf CRLF = Unpooled.unreleasableBuffer(
             Unpooled.directBuffer(2).writeBytes(new byte[] {'\r', '\n'})).asReadOnly();
 
-    private final Http1Exchange exchange;
+    /** The exchange whose request this is; set by {@link #bind} for each exchange on the connection. */
+    private Http1Exchange exchange;
     private ChannelFutureListener headOnlyWritten;
     private ChannelFutureListener chunkWritten;
 
@@ -72,8 +73,10 @@ final class RequestWriter implements ChannelFutureListener {
     /** {@link #writeWhole} is writing with a void promise: an exception now is that write's failure. */
     private boolean unconfirmedWrite;
 
-    RequestWriter(Http1Exchange exchange) {
-        this.exchange = exchange;
+    /** Serves {@code next} from now on, with no state left from the previous exchange. */
+    void bind(Http1Exchange next) {
+        reset();
+        exchange = next;
     }
 
     // The exchange's request and context are not copied into fields here: a field is bytes on every request.
@@ -110,7 +113,11 @@ final class RequestWriter implements ChannelFutureListener {
         return connectionClose;
     }
 
-    /** Forgets this attempt before a retry on a new connection. */
+    /**
+     * Forgets the attempt: the exchange retries on a new connection, or the next exchange of this one
+     * begins. Late signals of the old attempt (a listener, the body publisher) find the channel or
+     * subscriber changed and are ignored.
+     */
     void reset() {
         channel = null;
         headWritten = false;

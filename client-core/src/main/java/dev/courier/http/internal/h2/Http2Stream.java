@@ -438,12 +438,12 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
             visibleLength = 0;
             bodyExpected = -1;
         }
-        body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes(), request);
+        body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes());
         CharSequence contentType = h.get("content-type");
         Charset charset = dev.courier.http.internal.h1.ContentDecoding.charset(contentType);
         ResponseBodyImpl publicBody = new ResponseBodyImpl(body, charset);
         ResponseImpl r = new ResponseImpl(request, status, HttpResponseStatus.valueOf(status).reasonPhrase(),
-                Protocol.HTTP_2, () -> Http2Messages.toHeaders(h, uncompressed), body, publicBody, uncompressed,
+                Protocol.HTTP_2, () -> Http2Messages.toHeaders(h, uncompressed), publicBody, uncompressed,
                 conn.id());
         SslHandler tls = (SslHandler) conn.channel().pipeline().get(PipelineNames.TLS);
         if (tls != null) {
@@ -598,6 +598,11 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     }
 
     // ---- BodySource ----
+
+    @Override
+    public Request request() {
+        return request;
+    }
 
     @Override
     public EventLoop eventLoop() {
