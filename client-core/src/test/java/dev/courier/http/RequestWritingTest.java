@@ -386,6 +386,53 @@ class RequestWritingTest {
         });
     }
 
+    // ---- one connection, one writer ----
+
+    /**
+     * A connection's writer serves its exchanges in turn: a chunked upload, a body-less GET, an upload
+     * after "100 Continue", a small array body and a known-length stream, one after the other on the same
+     * connection, each arrive whole and framed as their own (nothing carried over from the previous one).
+     */
+    @Test
+    void successiveRequestsOfEveryKindOnOneConnectionAreEachWrittenAsTheirOwn() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(ServerResponse.ok("1"));
+        server.enqueue(ServerResponse.ok("2"));
+        server.enqueue(ServerResponse.ok("3").expectContinue(ExpectMode.SEND_100));
+        server.enqueue(ServerResponse.ok("4"));
+        server.enqueue(ServerResponse.ok("5"));
+        Transport t = courier.transport(b -> b.expectContinueTimeout(Duration.ofSeconds(60)));
+        read(t.roundTrip(Request.newBuilder(server.uri("/chunked")).post(RequestBody.ofPublisher(new Generator(20_000, 3_000), -1)).build()));
+        read(t.roundTrip(Request.newBuilder(server.uri("/get")).build()));
+        read(t.roundTrip(Request.newBuilder(server.uri("/continue")).header("Expect", "100-continue")
+                .post(RequestBody.of("after the 100", UTF_8)).build()));
+        read(t.roundTrip(Request.newBuilder(server.uri("/small")).post(RequestBody.of("small", UTF_8)).build()));
+        read(t.roundTrip(Request.newBuilder(server.uri("/sized")).method("PUT", RequestBody.ofPublisher(new Generator(10_000, 4_000), 10_000)).build()));
+
+        RecordedRequest chunked = server.takeRequest();
+        assertThat(chunked.chunked()).isTrue();
+        assertThat(chunked.body()).isEqualTo(Generator.expected(20_000));
+        RecordedRequest get = server.takeRequest();
+        assertThat(get.method()).isEqualTo("GET");
+        assertThat(get.chunked()).isFalse();
+        assertThat(get.header("Content-Length")).isNull();
+        assertThat(get.bodySize()).isZero();
+        RecordedRequest continued = server.takeRequest();
+        assertThat(continued.header("Expect")).isEqualTo("100-continue");
+        assertThat(continued.bodyText()).isEqualTo("after the 100");
+        RecordedRequest small = server.takeRequest();
+        assertThat(small.headers("Content-Length")).containsExactly("5");
+        assertThat(small.bodyText()).isEqualTo("small");
+        RecordedRequest sized = server.takeRequest();
+        assertThat(sized.method()).isEqualTo("PUT");
+        assertThat(sized.chunked()).isFalse();
+        assertThat(sized.body()).isEqualTo(Generator.expected(10_000));
+        for (RecordedRequest r : new RecordedRequest[] {chunked, get, continued, small, sized}) {
+            assertThat(r.connectionIndex()).as(r.path()).isZero();
+        }
+        assertThat(sized.exchangeIndex()).isEqualTo(4);
+    }
+
     private static void assertConnectionNotReused(TestServer server, Transport t) throws Exception {
         Await.noConnections(t);
         read(t.roundTrip(Request.newBuilder(server.uri("/after")).build()));
