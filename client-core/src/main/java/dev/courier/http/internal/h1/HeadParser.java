@@ -59,17 +59,21 @@ final class HeadParser {
     private int lengthEnd;
 
     /**
-     * Parses a head: the status line and the field lines, each ending in LF (CR optional), without the
-     * blank line that ended them. The head keeps {@code bytes}.
+     * Parses a head: the status line ({@code statusLength} bytes of {@code statusLine}, its LF and CR
+     * optional) and the field lines, each ending in LF (CR optional), without the blank line that ended
+     * them. The head keeps {@code fieldBytes}; {@code statusLine} is the caller's scratch space.
      *
      * @throws IllegalArgumentException naming what is malformed
      */
-    ResponseHead parse(byte[] bytes) {
-        int lf = 0;
-        while (lf < bytes.length && bytes[lf] != '\n') {
-            lf++;
+    ResponseHead parse(byte[] statusLine, int statusLength, byte[] fieldBytes) {
+        int end = statusLength;
+        if (end > 0 && statusLine[end - 1] == '\n') {
+            end--;
         }
-        ResponseHead h = new ResponseHead(bytes, Math.min(lf + 1, bytes.length));
+        if (end > 0 && statusLine[end - 1] == '\r') {
+            end--;
+        }
+        ResponseHead h = new ResponseHead(fieldBytes);
         head = h;
         connectionClose = false;
         connectionKeepAlive = false;
@@ -80,8 +84,8 @@ final class HeadParser {
         chunkedCount = 0;
         lengthBytes = null;
         try {
-            parseStatusLine(bytes, lf > 0 && bytes[lf - 1] == '\r' ? lf - 1 : lf);
-            FieldReader f = fields.reset(bytes, h.fieldsStart, bytes.length);
+            parseStatusLine(statusLine, end);
+            FieldReader f = fields.reset(fieldBytes, 0, fieldBytes.length);
             while (f.next()) {
                 onField(f);
             }

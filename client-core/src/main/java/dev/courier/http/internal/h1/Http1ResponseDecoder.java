@@ -7,6 +7,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.PrematureChannelClosureException;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.util.ByteProcessor;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.List;
 
 /**
@@ -60,6 +61,14 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
     private final Http1Connection connection;
     private final int maxHeadBytes;
     private final HeadParser parser = new HeadParser();
+    private static final byte[] NO_BYTES = new byte[0];
+    /** Scratch space for status lines, one per event loop thread rather than per connection. */
+    private static final FastThreadLocal<byte[]> STATUS_LINE = new FastThreadLocal<>() {
+        @Override
+        protected byte[] initialValue() {
+            return new byte[128];
+        }
+    };
 
     private State state = State.HEAD;
     /** The request in flight is a HEAD: its response has no body whatever its fields say. */
@@ -152,12 +161,24 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
             }
             return;
         }
-        byte[] bytes = new byte[blockContentEnd - start];
-        in.getBytes(start, bytes);
+        // The status line goes to scratch space; only the field lines are copied into the head's own array.
+        int lf = in.indexOf(start, blockContentEnd, (byte) '\n');
+        int fieldsStart = lf < 0 ? blockContentEnd : lf + 1;
+        int statusLength = fieldsStart - start;
+        byte[] statusLine = STATUS_LINE.get();
+        if (statusLine.length < statusLength) {
+            statusLine = new byte[statusLength];
+            if (statusLength <= 4096) {
+                STATUS_LINE.set(statusLine); // a freak long one is not kept
+            }
+        }
+        in.getBytes(start, statusLine, 0, statusLength);
+        byte[] fieldBytes = fieldsStart == blockContentEnd ? NO_BYTES : new byte[blockContentEnd - fieldsStart];
+        in.getBytes(fieldsStart, fieldBytes);
         in.readerIndex(blockEnd);
         ResponseHead head;
         try {
-            head = parser.parse(bytes);
+            head = parser.parse(statusLine, statusLength, fieldBytes);
         } catch (IllegalArgumentException malformed) {
             failHead(in, out, malformed);
             return;

@@ -21,10 +21,11 @@ final class ResponseHead implements Supplier<Headers> {
     static final byte CODING_DEFLATE = 2;
     static final byte CODING_OTHER = 3;
 
-    /** The status line and field lines, each ending in LF (CR optional), without the blank line. */
+    /**
+     * The field lines, each ending in LF (CR optional), without the status line (parsed from the read
+     * buffer, never copied) and the blank line.
+     */
     final byte[] bytes;
-    /** Where the field lines start in {@link #bytes}. */
-    final int fieldsStart;
 
     int status;
     String reason;
@@ -46,9 +47,8 @@ final class ResponseHead implements Supplier<Headers> {
     /** The response ends with this head (and its {@link #body}): no body message nor End follows. */
     boolean complete;
 
-    ResponseHead(byte[] bytes, int fieldsStart) {
+    ResponseHead(byte[] bytes) {
         this.bytes = bytes;
-        this.fieldsStart = fieldsStart;
     }
 
     /** Hands over the body that came with the head (null if none); the head no longer refers to it. */
@@ -93,11 +93,11 @@ final class ResponseHead implements Supplier<Headers> {
      * token, a NUL in a value) is skipped rather than failing the response.
      */
     Headers toHeaders(boolean stripEncoding) {
-        if (fieldsStart >= bytes.length) {
+        if (bytes.length == 0) {
             return Headers.empty();
         }
         Headers.Builder b = Headers.newBuilder();
-        FieldReader r = new FieldReader().reset(bytes, fieldsStart, bytes.length);
+        FieldReader r = new FieldReader().reset(bytes, 0, bytes.length);
         boolean sawLength = false;
         while (r.next()) {
             if (r.nameIs(HeadParser.CONTENT_LENGTH)) {
