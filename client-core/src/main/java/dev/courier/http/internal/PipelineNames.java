@@ -15,7 +15,7 @@ package dev.courier.http.internal;
  *              reports; removed when the handshake succeeds (https routes)
  *   codec      Http1ResponseDecoder: response heads (at most maxResponseHeaderBytes), body slices, ends;
  *              marks the first response byte before decoding (retry safety)
- *   h1         Http1Connection: runs one Http1Exchange at a time, watches the idle connection
+ *   h1         Http1Connection: runs one exchange at a time (Http1Exchange), watches the idle connection
  * </pre>
  *
  * or, when ALPN chose "h2" (or the Transport speaks h2c with prior knowledge):

@@ -7,25 +7,18 @@ import dev.courier.http.Request;
 import dev.courier.http.RequestException;
 import dev.courier.http.RequestException.Phase;
 import dev.courier.http.RouteKey;
-import dev.courier.http.internal.ExchangeFuture;
-import dev.courier.http.internal.ExchangeOwner;
-import dev.courier.http.internal.h2.Http2Connection;
-import dev.courier.http.internal.h2.Http2Stream;
-import dev.courier.http.internal.SlowCallbacks;
+import dev.courier.http.internal.Exchange;
+import dev.courier.http.internal.PipelineNames;
 import dev.courier.http.internal.TransportContext;
 import dev.courier.http.internal.body.BodySource;
 import dev.courier.http.internal.body.BodyStream;
 import dev.courier.http.internal.body.ResponseBodyImpl;
 import dev.courier.http.internal.body.ResponseImpl;
-import dev.courier.http.internal.dial.DialException;
-import dev.courier.http.internal.pool.PoolException;
-import dev.courier.http.internal.pool.PoolRequest;
 import dev.courier.http.internal.pool.PooledConnection;
 import dev.courier.http.internal.proxy.ProxyEndpoint;
 import dev.courier.http.internal.proxy.ProxyHandshakeException;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.EventLoop;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.compression.Decompressor;
 import io.netty.util.ReferenceCountUtil;
@@ -36,48 +29,24 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One request/response exchange over HTTP/1.1 (Go's {@code persistConn.roundTrip} with its read and
- * write loops): acquires a connection, writes the request, reads the response head, then feeds the body
- * to its {@link BodyStream} as the consumer demands, and finally returns the connection to the pool only
- * if both halves ended cleanly (DESIGN invariant 1).
+ * An {@link Exchange} with its HTTP/1.1 attempt (Go's {@code persistConn.roundTrip} with its read and
+ * write loops): writes the request through the connection's {@link RequestWriter}, reads the response
+ * head, then feeds the body to its {@link BodyStream} as the consumer demands, and finally returns the
+ * connection to the pool only if both halves ended cleanly (DESIGN invariant 1). Every exchange is one
+ * of these (one object per request); on an HTTP/2 connection the base class hands the attempt to an
+ * {@link dev.courier.http.internal.h2.Http2Stream} and the fields here stay unused.
  *
- * <p>Threads: created on the caller's thread; after a connection is acquired every step runs on that
- * connection's event loop. Cancellation and timeouts may come from any thread and hop to the loop.
+ * <p>Event-loop confined once a connection is acquired; see {@link Exchange} for the threads before.
  */
-public final class Http1Exchange extends PoolRequest implements ExchangeFuture.Abortable, BodySource, Runnable,
-        ExchangeOwner {
+public final class Http1Exchange extends Exchange implements BodySource {
     /** Go's {@code max1xxResponses}: a server sending more interim responses than this is broken. */
     static final int MAX_INFORMATIONAL = 5;
     /** A body remainder at most this large is drained on close to keep the connection (Go slurps 2 KiB). */
     static final int DRAIN_LIMIT = 2048;
     private static final long DRAIN_TIMEOUT_MS = 1000;
 
-    private final TransportContext ctx;
-    private final Request request;
-    private final RouteKey route;
-    private final ClientTrace trace;
-    /**
-     * Until the response is delivered; then cleared, because the completed future holds the Response and
-     * the exchange stays reachable from the channel while the body streams: keeping it would stop a
-     * dropped Response from ever being collected, and so from being detected as leaked.
-     */
-    private volatile ExchangeFuture future;
-    private volatile ScheduledFuture<?> deadlineTimer;
-
-    private volatile EventLoop loop;
-    // handed from onAcquired's thread to the loop through execute(), which orders the writes before run()
-    private PooledConnection pendingConn;
-    private boolean pendingReused;
-    private long pendingIdleNanos;
-    private volatile boolean aborted;
-
-    // event-loop confined once a connection is acquired
-    private PooledConnection conn;
+    // event-loop confined, for the HTTP/1.1 attempt on conn
     private Http1Connection handler;
-    private boolean reused;
-    private long idleNanos;
-    /** 0 for the first attempt; a byte (as {@link #informational}): an exchange object is per request. */
-    private byte attempt;
     private boolean proxyChallenged;
     /** The connection's writer, bound to this exchange while an HTTP/1.1 attempt has its connection; else null. */
     private RequestWriter writer;
@@ -87,143 +56,25 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     private boolean keepAlive;
     private boolean draining;
     private boolean finished;
+    private boolean upgraded;
     private byte informational;
     private BodyStream body;
-    /** The attempt when the connection speaks HTTP/2: the stream does the protocol work, this exchange the rest. */
-    private Http2Stream stream;
     private long bodyExpected = -1;
     private long bodyReceived;
     private ScheduledFuture<?> headerTimer;
 
     public Http1Exchange(TransportContext ctx, Request request, RouteKey route, ClientTrace trace) {
-        this.ctx = ctx;
-        this.request = request;
-        this.route = route;
-        this.trace = trace;
-        this.future = new ExchangeFuture(this);
-    }
-
-    /** Starts the exchange and returns its future. */
-    public ExchangeFuture start() {
-        ExchangeFuture f = future;
-        Duration timeout = request.timeout();
-        if (timeout != null) {
-            deadlineTimer = ctx.timers().schedule(this::deadlineExpired, timeout.toNanos(), TimeUnit.NANOSECONDS);
-        }
-        if (trace != null) {
-            trace.getConn(route.hostPort());
-        }
-        ctx.pool().acquire(route, this, false);
-        return f;
+        super(ctx, request, route, trace);
     }
 
     @Override
-    public Request request() {
-        return request;
-    }
-
-    TransportContext context() {
-        return ctx;
-    }
-
-    @Override
-    public ClientTrace trace() {
-        return trace;
-    }
-
-    RouteKey route() {
-        return route;
-    }
-
-    /** "METHOD url" without password; computed when needed, as it is only for messages. */
-    String description() {
-        return request.toString();
-    }
-
-    // ---- acquisition (any thread) ----
-
-    @Override
-    protected void onAcquired(PooledConnection connection, boolean reused, long idleNanos) {
-        EventLoop l = connection.channel().eventLoop();
-        loop = l;
-        if (isDone() || aborted) {
-            ctx.pool().release(connection, true);
-            return;
-        }
-        if (l.inEventLoop()) {
-            begin(connection, reused, idleNanos);
-        } else {
-            // The exchange itself is the task that hops onto the loop: no lambda per request.
-            pendingConn = connection;
-            pendingReused = reused;
-            pendingIdleNanos = idleNanos;
-            l.execute(this);
-        }
-    }
-
-    /** Runs {@link #begin} on the loop with the connection {@link #onAcquired} parked here. */
-    @Override
-    public void run() {
-        PooledConnection c = pendingConn;
-        pendingConn = null;
-        begin(c, pendingReused, pendingIdleNanos);
-    }
-
-    @Override
-    protected void onAcquireFailed(Throwable cause) {
-        Phase phase = Phase.CONNECT;
-        boolean timeout = false;
-        if (cause instanceof PoolException) {
-            PoolException pe = (PoolException) cause;
-            phase = pe.isClosed() ? Phase.CLOSED : Phase.POOL_WAIT;
-            timeout = pe.isTimeout();
-        } else if (cause instanceof DialException) {
-            phase = ((DialException) cause).phase();
-            timeout = ((DialException) cause).isTimeout();
-        }
-        complete(new RequestException(request.method(), request.redactedUri(), phase, null, cause, timeout));
-    }
-
-    @Override
-    public ClientTrace dialTrace() {
-        return trace;
-    }
-
-    // ---- the exchange, on the loop ----
-
-    private void begin(PooledConnection connection, boolean reused, long idleNanos) {
-        if (isDone() || aborted) {
-            ctx.pool().release(connection, true);
-            return;
-        }
-        this.conn = connection;
-        this.reused = reused;
-        this.idleNanos = Math.max(0, idleNanos);
-        Channel ch = connection.channel();
-        if (trace != null) {
-            boolean wasIdle = reused && idleNanos >= 0;
-            trace.gotConn(new ClientTrace.ConnInfo(connection.id(), reused, wasIdle, Duration.ofNanos(Math.max(0, idleNanos)),
-                    ch.localAddress(), ch.remoteAddress()));
-        }
+    protected void beginHttp1(PooledConnection connection, Channel ch) {
+        this.handler = (Http1Connection) connection.protocolHandler();
         if (!ch.isActive()) {
             // The server closed it between the pool's check and now: nothing was written.
-            if (connection.protocolHandler() instanceof Http2Connection) {
-                ctx.pool().release(connection, false);
-                conn = null;
-                attemptFailed(Phase.WRITE_REQUEST, new ClosedChannelException(), false,
-                        staleConnectionRetryReason(false, true, false));
-            } else {
-                this.handler = (Http1Connection) connection.protocolHandler();
-                failBeforeResponse(Phase.WRITE_REQUEST, new ClosedChannelException(), false, true);
-            }
+            failBeforeResponse(Phase.WRITE_REQUEST, new ClosedChannelException(), false, true);
             return;
         }
-        if (connection.protocolHandler() instanceof Http2Connection) {
-            stream = new Http2Stream(this, ctx, connection);
-            stream.start();
-            return;
-        }
-        this.handler = (Http1Connection) connection.protocolHandler();
         handler.connectionId(connection.id());
         writer = handler.begin(this);
         writer.write(handler.context());
@@ -328,7 +179,7 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         if (upgraded) {
             keepAlive = false;
             cancelDeadline(); // the caller owns the connection now; its lifetime is theirs
-            handler.context().pipeline().remove(dev.courier.http.internal.PipelineNames.CODEC);
+            handler.context().pipeline().remove(PipelineNames.CODEC);
             ctx.pool().detach(conn);
             r.upgraded(new Upgraded(conn.channel()));
         }
@@ -363,15 +214,9 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
                 "proxy " + proxy + " answered " + head.status + " " + head.reason + "; "
                         + ProxyHandshakeException.authHint(proxy), null, false,
                 c.id(), wasReused, wasReused ? Duration.ofNanos(wasIdle) : null);
-        if (proxy.hasCredentials() && !proxyChallenged && replayable && !aborted && !isDone()) {
-            proxyChallenged = true;
-            if (trace != null) {
-                trace.retrying(attempt + 1, error, "the proxy answered 407: sending the proxy URL's credentials once more");
-            }
-            retry();
-            return;
-        }
-        complete(error);
+        boolean answer = proxy.hasCredentials() && !proxyChallenged && replayable && !aborted && !isDone();
+        proxyChallenged |= answer;
+        retryOrFail(error, answer ? "the proxy answered 407: sending the proxy URL's credentials once more" : null);
     }
 
     /** Whether the request is a HEAD, whose response never has a body. */
@@ -395,8 +240,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
                     + MAX_INFORMATIONAL + ")"), false, false);
         }
     }
-
-    private boolean upgraded;
 
     private void onBodyBytes(ByteBuf data) {
         if (body == null) {
@@ -501,11 +344,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
     // ---- BodySource ----
 
     @Override
-    public EventLoop eventLoop() {
-        return loop;
-    }
-
-    @Override
     public void demand() {
         if (!finished) {
             conn.channel().read();
@@ -597,31 +435,12 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
         RequestException error = new RequestException(request.method(), request.redactedUri(), phase, null, cause, timeout,
                 c == null ? null : c.id(), wasReused, wasReused ? Duration.ofNanos(wasIdle) : null);
-        String reason = retryReason(wasReused, timeout, nothingWritten);
-        if (reason != null) {
-            if (trace != null) {
-                trace.retrying(attempt + 1, error, reason);
-            }
-            retry();
-            return;
-        }
-        complete(error);
+        retryOrFail(error, mayRetry(timeout) ? staleConnectionRetryReason(anyResponseByte, nothingWritten, bodyStarted()) : null);
     }
 
-    private String retryReason(boolean wasReused, boolean timeout, boolean nothingWritten) {
-        if (attempt > 0 || timeout || aborted || isDone()) {
-            return null; // once per request; never after the caller gave up or a timeout spent its budget
-        }
-        return Retries.reason(request, wasReused, anyResponseByte, nothingWritten, bodyStarted());
-    }
-
-    private void retry() {
-        attempt++;
-        conn = null;
-        stream = null;
+    @Override
+    protected void resetHttp1Attempt() {
         handler = null;
-        reused = false;
-        idleNanos = 0;
         anyResponseByte = false;
         headersReceived = false;
         responseComplete = false;
@@ -634,7 +453,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
             writer.reset(); // the old connection's writer: its late signals are now ignored
             writer = null;
         }
-        ctx.pool().acquire(route, this, true);
     }
 
     /** Whether this attempt's request is wholly on the wire. */
@@ -651,76 +469,6 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         return writer != null && writer.bodyStarted();
     }
 
-    /** Whether the caller's future is complete (or was handed its response). */
-    private boolean isDone() {
-        ExchangeFuture f = future;
-        return f == null || f.isDone();
-    }
-
-    private void complete(RequestException error) {
-        cancelDeadline();
-        ExchangeFuture f = future;
-        if (f != null) {
-            f.completeExceptionally(error);
-        }
-    }
-
-    private void complete(ResponseImpl response) {
-        long start = System.nanoTime();
-        ExchangeFuture f = future;
-        future = null;
-        boolean delivered = f != null && f.complete(response);
-        SlowCallbacks.check(start, "completing the response future", request);
-        if (delivered) {
-            ((ResponseBodyImpl) response.body()).watchIfUnclaimed();
-        }
-        if (!delivered) {
-            // Cancelled or timed out a moment ago: nobody will read this body.
-            response.close();
-        }
-    }
-
-    // ---- ExchangeOwner: what an HTTP/2 stream reports ----
-
-    @Override
-    public void deliver(ResponseImpl response) {
-        complete(response);
-    }
-
-    @Override
-    public void bodyEnded() {
-        cancelDeadline();
-    }
-
-    @Override
-    public void attemptFailed(Phase phase, Throwable cause, boolean timeout, String retryReason) {
-        RequestException error = exception(phase, null, cause, timeout);
-        if (retryReason != null && attempt == 0 && !timeout && !aborted && !isDone()) {
-            if (trace != null) {
-                trace.retrying(attempt + 1, error, retryReason);
-            }
-            retry();
-            return;
-        }
-        complete(error);
-    }
-
-    @Override
-    public String staleConnectionRetryReason(boolean answered, boolean nothingWritten, boolean bodyStarted) {
-        return Retries.reason(request, reused, answered, nothingWritten, bodyStarted);
-    }
-
-    @Override
-    public boolean isAbandoned() {
-        return aborted || isDone();
-    }
-
-    @Override
-    public RequestException exception(Phase phase, String detail, Throwable cause, boolean timeout) {
-        return new RequestException(request.method(), request.redactedUri(), phase, detail, cause, timeout,
-                conn == null ? null : conn.id(), reused, reused ? Duration.ofNanos(idleNanos) : null);
-    }
-
     private void headerTimeout() {
         if (!finished && !headersReceived) {
             failBeforeResponse(Phase.AWAIT_HEADERS, new java.util.concurrent.TimeoutException("no response headers within responseHeaderTimeout "
@@ -735,48 +483,9 @@ public final class Http1Exchange extends PoolRequest implements ExchangeFuture.A
         }
     }
 
-    private void cancelDeadline() {
-        ScheduledFuture<?> t = deadlineTimer;
-        if (t != null) {
-            deadlineTimer = null;
-            t.cancel(false);
-        }
-    }
-
-    private void deadlineExpired() {
-        deadlineTimer = null;
-        abort(new java.util.concurrent.TimeoutException("request timeout " + request.timeout() + " expired"));
-    }
-
-    /** Cancellation (cause null) or the request timeout, from any thread. */
     @Override
-    public void abort(Throwable cause) {
-        aborted = true;
-        boolean timeout = cause instanceof java.util.concurrent.TimeoutException;
-        ExchangeFuture f = future;
-        if (f != null && !f.isDone()) {
-            f.completeExceptionally(new RequestException(request.method(), request.redactedUri(),
-                    headerPhaseGuess(), cause == null ? "cancelled" : cause.getMessage(),
-                    cause == null ? new CancellationException("cancelled by the caller") : cause, timeout));
-        }
-        EventLoop l = loop;
-        if (l == null) {
-            ctx.pool().cancel(this);
-            return;
-        }
-        l.execute(() -> abortOnLoop(cause, timeout));
-    }
-
-    private Phase headerPhaseGuess() {
-        return loop == null ? Phase.POOL_WAIT : Phase.AWAIT_HEADERS;
-    }
-
-    private void abortOnLoop(Throwable cause, boolean timeout) {
-        if (stream != null) {
-            stream.abort(cause, timeout);
-            return;
-        }
-        if (conn == null || finished) {
+    protected void abortHttp1(Throwable cause, boolean timeout) {
+        if (finished) {
             return;
         }
         keepAlive = false;

@@ -1,4 +1,4 @@
-package dev.courier.http.internal.h1;
+package dev.courier.http.internal;
 
 import dev.courier.http.Request;
 
