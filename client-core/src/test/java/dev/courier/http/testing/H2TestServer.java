@@ -1,18 +1,8 @@
 package dev.courier.http.testing;
 
-import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http2.Http2SecurityUtil;
 import io.netty.handler.codec.http2.Http2Settings;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
@@ -22,27 +12,14 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.pkitesting.X509Bundle;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -56,7 +33,7 @@ import java.util.function.Function;
  * the control frames the client sends (RST_STREAM, PING, WINDOW_UPDATE, GOAWAY, SETTINGS) so tests can prove what a
  * client did on the wire. It runs on its own one-thread NIO event loop and binds 127.0.0.1.
  */
-public final class H2TestServer implements AutoCloseable {
+public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Response> {
 
     /** A RST_STREAM the client sent. */
     public record Reset(int connectionIndex, int streamId, long errorCode) {
@@ -70,22 +47,12 @@ public final class H2TestServer implements AutoCloseable {
     public record GoAway(int connectionIndex, int lastStreamId, long errorCode, String debugData) {
     }
 
-    private static final Duration DEFAULT_TAKE_TIMEOUT = Duration.ofSeconds(10);
-    private static final long WAIT_SECONDS = 10;
     private static final Function<H2RecordedRequest, H2Response> DEFAULT_DISPATCHER =
             request -> H2Response.status(200).header("content-type", "text/plain").body("ok");
 
-    private final EventLoopGroup group;
-    private final EventLoop loop;
-    private final ChannelGroup channels;
-    private final Channel serverChannel;
-    private final InetSocketAddress address;
     private final SslContext tls;
+    private final boolean http1Fallback;
     private final H2Settings settings;
-    private final ConcurrentLinkedQueue<H2Response> responses = new ConcurrentLinkedQueue<>();
-    private final LinkedBlockingQueue<H2RecordedRequest> requests = new LinkedBlockingQueue<>();
-    private final AtomicInteger requestCount = new AtomicInteger();
-    private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicLong bodyBytesWritten = new AtomicLong();
     private final AtomicLong requestBodyBytesReceived = new AtomicLong();
     private final AtomicInteger pingsReceived = new AtomicInteger();
@@ -93,42 +60,29 @@ public final class H2TestServer implements AutoCloseable {
     private final ConcurrentLinkedQueue<WindowUpdate> windowUpdates = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<GoAway> goAways = new ConcurrentLinkedQueue<>();
     private final Map<Integer, Http2Settings> clientSettings = new ConcurrentHashMap<>();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile Function<H2RecordedRequest, H2Response> dispatcher = DEFAULT_DISPATCHER;
     private volatile boolean ignorePings;
     private volatile boolean stallRequestBodies;
 
     private H2TestServer(SslContext tls, boolean http1Fallback, H2Settings settings) {
+        super("h2-test-server", DEFAULT_DISPATCHER);
         this.tls = tls;
+        this.http1Fallback = http1Fallback;
         this.settings = Objects.requireNonNull(settings, "settings");
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("h2-test-server", true),
-                NioIoHandler.newFactory());
-        loop = group.next();
-        channels = new DefaultChannelGroup("h2-test-server-connections", loop);
-        try {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childOption(ChannelOption.TCP_NODELAY, true)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            int index = connectionCount.getAndIncrement();
-                            channels.add(ch);
-                            if (tls == null) {
-                                ch.pipeline().addLast(newHttp2Handler(index, "h2c"));
-                            } else {
-                                ch.pipeline().addLast(tls.newHandler(ch.alloc()),
-                                        new H2AlpnHandler(H2TestServer.this, index, http1Fallback));
-                            }
-                        }
-                    });
-            serverChannel = bootstrap.bind(loopback(), 0).syncUninterruptibly().channel();
-            address = (InetSocketAddress) serverChannel.localAddress();
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
-            throw e;
+        bind(loopback(), false);
+    }
+
+    @Override
+    void initConnection(SocketChannel ch, int index) {
+        if (tls == null) {
+            ch.pipeline().addLast(newHttp2Handler(index, "h2c"));
+        } else {
+            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new H2AlpnHandler(this, index, http1Fallback));
         }
+    }
+
+    @Override
+    H2Response errorResponse(String stackTrace) {
+        return H2Response.status(500).header("content-type", "text/plain").body(stackTrace);
     }
 
     /** Starts an https server presenting {@code certificate}; ALPN offers h2 only. */
@@ -170,68 +124,14 @@ public final class H2TestServer implements AutoCloseable {
         return tls != null;
     }
 
-    /** The port the server listens on. */
-    public int port() {
-        return address.getPort();
-    }
-
-    /** The address the server listens on (127.0.0.1). */
-    public InetSocketAddress address() {
-        return address;
-    }
-
     /**
      * {@code https://localhost:PORT} (TLS; the test certificate names localhost) or {@code http://127.0.0.1:PORT}
      * (h2c), followed by {@code pathAndQuery}.
      */
+    @Override
     public URI uri(String pathAndQuery) {
         String path = pathAndQuery.isEmpty() || pathAndQuery.startsWith("/") ? pathAndQuery : "/" + pathAndQuery;
         return URI.create((tls != null ? "https://localhost:" : "http://127.0.0.1:") + port() + path);
-    }
-
-    /** Queues a response: each request takes the next one, in FIFO order, before the dispatcher is asked. */
-    public void enqueue(H2Response response) {
-        responses.add(Objects.requireNonNull(response, "response"));
-    }
-
-    /** Sets what answers requests when the queue is empty (called on the server's event loop). */
-    public void dispatcher(Function<H2RecordedRequest, H2Response> d) {
-        this.dispatcher = Objects.requireNonNull(d, "dispatcher");
-    }
-
-    /** Waits up to 10 s for the next recorded request; AssertionError if none arrives. */
-    public H2RecordedRequest takeRequest() {
-        return takeRequest(DEFAULT_TAKE_TIMEOUT);
-    }
-
-    /** Waits up to {@code timeout} for the next recorded request; AssertionError if none arrives. */
-    public H2RecordedRequest takeRequest(Duration timeout) {
-        try {
-            H2RecordedRequest r = requests.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-            if (r == null) {
-                throw new AssertionError("no request recorded within " + timeout + " (" + requestCount()
-                        + " request heads received so far)");
-            }
-            return r;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for a request", e);
-        }
-    }
-
-    /** Number of requests whose headers were received (HTTP/2 streams and fallback HTTP/1.1 requests). */
-    public int requestCount() {
-        return requestCount.get();
-    }
-
-    /** Number of connections accepted so far. */
-    public int connectionCount() {
-        return connectionCount.get();
-    }
-
-    /** Number of connections currently open. */
-    public int openConnections() {
-        return loop.isShuttingDown() ? channels.size() : onLoop(channels::size);
     }
 
     /** The RST_STREAM frames the client sent, in arrival order. */
@@ -342,6 +242,7 @@ public final class H2TestServer implements AutoCloseable {
     }
 
     /** Closes every connection abruptly (no GOAWAY) and waits for that. */
+    @Override
     public void closeAllConnections() {
         if (loop.isShuttingDown()) {
             return;
@@ -359,60 +260,13 @@ public final class H2TestServer implements AutoCloseable {
             }
             return futures;
         });
-        if (loop.inEventLoop()) {
-            return;
-        }
-        for (ChannelFuture f : closing) {
-            f.awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-        onLoop(() -> null); // let the group forget the closed channels
-    }
-
-    /** Closes the listening socket and every connection, then waits for the event loop to stop. */
-    @Override
-    public void close() {
-        if (!closed.compareAndSet(false, true)) {
-            return;
-        }
-        try {
-            serverChannel.close().awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
-            closeAllConnections();
-        } finally {
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(WAIT_SECONDS, TimeUnit.SECONDS);
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "H2TestServer[" + uri("") + "]";
+        awaitClosed(closing);
     }
 
     // ---- called by the connections, on the event loop ----
 
     H2ServerConnection newHttp2Handler(int connectionIndex, String protocol) {
         return H2ServerConnection.create(this, connectionIndex, protocol, settings);
-    }
-
-    void requestHeadersReceived() {
-        requestCount.incrementAndGet();
-    }
-
-    void record(H2RecordedRequest request) {
-        requests.add(request);
-    }
-
-    H2Response nextResponse(H2RecordedRequest request) {
-        H2Response next = responses.poll();
-        if (next != null) {
-            return next;
-        }
-        try {
-            return Objects.requireNonNull(dispatcher.apply(request), "dispatcher returned null");
-        } catch (RuntimeException | Error e) {
-            StringWriter trace = new StringWriter();
-            e.printStackTrace(new PrintWriter(trace));
-            return H2Response.status(500).header("content-type", "text/plain").body(trace.toString());
-        }
     }
 
     boolean ignoringPings() {
@@ -469,30 +323,4 @@ public final class H2TestServer implements AutoCloseable {
         }
     }
 
-    private static InetAddress loopback() {
-        try {
-            return InetAddress.getByAddress(new byte[] {127, 0, 0, 1});
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private <T> T onLoop(Callable<T> task) {
-        try {
-            if (loop.inEventLoop()) {
-                return task.call();
-            }
-            return loop.submit(task).get(WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("the h2 test server's event loop did not answer within " + WAIT_SECONDS
-                    + " s", e);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
