@@ -22,7 +22,7 @@
 #   --warmup-quiet-ms MS quiet: JIT compilation time grew by less than MS over the last 3 s (50)
 #   --handshake-warmup S the cap on tls-handshake/tls-resume (45), --handshake-warmup-min S their minimum (20)
 #   --go-warmup S        Go client warm-up seconds          (5)
-#   --measure S          seconds per measured window        (5)
+#   --measure S          seconds per measured window        (4)
 #   --windows K          measured windows per client JVM    (3)
 #   --runs R             fresh JVMs per client and workload (1); figures are medians over R x K windows;
 #                        each run starts the clients one further along the list, so that none is always
@@ -48,7 +48,7 @@ TLS_WORKLOADS_ALL="tls-handshake,tls-resume,tls-get1k-c16,h2-cold128,h2-get1k-c1
 TLS_WORKLOADS="tls-handshake,tls-get1k-c16,h2-cold128,h2-get1k-c128,idle10k-tls"
 ALL_CLIENTS="wrk,go,courier,jdk,reactor,ahc,apache,jetty,h2load,vertx"
 MODE=full WORKLOADS=$ALL_WORKLOADS NETTY_WORKLOADS="get1k-c16" SERVERS="nginx,netty" HS_WARMUP=45 HS_WARMUP_MIN=20
-PIN_C1=same CLIENTS=$ALL_CLIENTS WARMUP=20 WARMUP_MIN=8 WARMUP_QUIET_MS=50 GO_WARMUP=5 MEASURE=5 WINDOWS=3 RUNS=1 OUT="$HERE/RESULTS.md" LABEL="" INSTALL=1 DRY_RUN=0
+PIN_C1=same CLIENTS=$ALL_CLIENTS WARMUP=20 WARMUP_MIN=8 WARMUP_QUIET_MS=50 GO_WARMUP=5 MEASURE=4 WINDOWS=3 RUNS=1 OUT="$HERE/RESULTS.md" LABEL="" INSTALL=1 DRY_RUN=0
 # common.parallelism=2: with 2 CPUs the common pool has parallelism 1, and CompletableFuture's default
 # async executor then starts a new thread per task; the JDK HttpClient completes every sendAsync through
 # it (HttpClientImpl's ASYNC_POOL), which made it 10-30x slower here. Harmless to the other clients.

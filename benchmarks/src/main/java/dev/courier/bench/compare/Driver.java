@@ -84,7 +84,7 @@ public final class Driver {
         boolean clean = true;
         try {
             loop.start();
-            warmup.run();
+            warmup.run(() -> exerciseMeasurement(loop, probe));
             // A short (smoke) warm-up on a busy machine may end before the first response: wait a while
             // longer, and if nothing completes, show where every thread is.
             long deadline = System.nanoTime() + 30_000_000_000L;
@@ -128,6 +128,21 @@ public final class Driver {
             loop.firstError().printStackTrace();
         }
         System.exit(clean ? 0 : 1);
+    }
+
+    /** What a window runs around the client, run during the warm-up so that its code is compiled by then. */
+    static void exerciseMeasurement(LoadLoop loop, ServerProbe probe) {
+        Snapshot a = Snapshot.take(loop);
+        Histogram h = loop.latencies();
+        Snapshot b = Snapshot.take(loop);
+        b.allocatedSince(a);
+        h.getValueAtPercentile(50);
+        h.getValueAtPercentile(99);
+        h.getValueAtPercentile(99.9);
+        h.getMaxValue();
+        if (probe != null) {
+            probe.read();
+        }
     }
 
     static Map<String, Object> result(String client, String version, Workload workload, String server, int window,

@@ -185,8 +185,14 @@ public final class ResultsReport {
         return new ArrayList<>(ordered);
     }
 
-    /** One panel of a chart: a title and a data file of workloads (rows) by clients (columns). */
-    record Panel(String title, Path dat, int columns, boolean logscale) {
+    /**
+     * One panel of a chart: a title, a data file of workloads (rows) by clients (columns), the y scale and
+     * its range (gnuplot's syntax; "[0.5:*]" on a log scale lets a value of 1, one connection, show).
+     */
+    record Panel(String title, Path dat, int columns, boolean logscale, String yrange) {
+        Panel withYrange(String range) {
+            return new Panel(title, dat, columns, logscale, range);
+        }
     }
 
     /**
@@ -209,7 +215,7 @@ public final class ResultsReport {
             sb.append('\n');
         }
         Files.writeString(dat, sb.toString());
-        return new Panel(title, dat, clients.size() + 1, logscale);
+        return new Panel(title, dat, clients.size() + 1, logscale, logscale ? "[*:*]" : "[0:*]");
     }
 
     /** The gnuplot commands that draw {@code panels} one above the other into {@code png}. */
@@ -221,9 +227,12 @@ public final class ResultsReport {
                 .append("set style data histograms\nset style histogram clustered gap 1\n")
                 .append("set style fill solid 0.85 border -1\nset boxwidth 0.9\n")
                 .append("set grid ytics\nset key outside right top vertical\nset xtics rotate by -30\n")
+                // more clients than gnuplot's 8 default colours (the TLS chart has 11)
+                .append("set linetype 9 lc rgb '#8c564b'\nset linetype 10 lc rgb '#7f7f7f'\n")
+                .append("set linetype 11 lc rgb '#bcbd22'\nset linetype 12 lc rgb '#17becf'\nset linetype cycle 12\n")
                 .append("set multiplot layout ").append(panels.size()).append(",1 title \"").append(title).append("\"\n");
         for (Panel p : panels) {
-            gp.append(p.logscale() ? "set logscale y\n" : "unset logscale y\nset yrange [0:*]\n")
+            gp.append(p.logscale() ? "set logscale y\n" : "unset logscale y\n").append("set yrange ").append(p.yrange()).append('\n')
                     .append("set title '").append(p.title()).append("'\n")
                     .append("plot for [i=2:").append(p.columns()).append("] '").append(p.dat())
                     .append("' using i:xtic(1) title columnheader(i)\n");

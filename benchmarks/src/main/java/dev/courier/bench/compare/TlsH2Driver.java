@@ -102,7 +102,7 @@ public final class TlsH2Driver {
         boolean clean = true;
         try {
             loop.start();
-            warmup.run();
+            warmup.run(() -> Driver.exerciseMeasurement(loop, null));
             if (loop.completed() == 0) {
                 throw new IllegalStateException("no request completed during the warm-up", loop.firstError());
             }

@@ -418,7 +418,7 @@ public final class TlsH2Report {
         if (!h2.isEmpty()) {
             panels.add(ResultsReport.panel("HTTP/2: connections the client opened (fewer is better; h2load: one per window)",
                     dir.resolve("tls-h2-conns.dat"), h2, clients, NAMES,
-                    (w, c) -> value(byWorkload, w, c, Summary::connsOpenedMedian), true));
+                    (w, c) -> value(byWorkload, w, c, Summary::connsOpenedMedian), true).withYrange("[0.5:*]"));
         }
         List<Map<String, String>> idleRows = rows.stream()
                 .filter(r -> TlsH2Workload.IDLE_10K_TLS.id().equals(r.get("workload"))).toList();
@@ -435,7 +435,8 @@ public final class TlsH2Report {
             return null;
         }
         String note = label.isEmpty() ? "" : "\\n" + label.replace("\"", "'");
-        gp.append(ResultsReport.chartScript(png, "TLS and HTTP/2 on nginx (median of all measured windows; log scale but for memory)" + note, panels));
+        gp.append(ResultsReport.chartScript(png,
+                "TLS and HTTP/2 on nginx (median of all measured windows; log scale but for memory)" + note, panels));
         return png;
     }
 

@@ -5,8 +5,9 @@ import java.util.stream.Collectors;
 
 /**
  * The workloads of the TLS and HTTP/2 comparison ({@code run-tls-h2.sh}), each a GET of the 1 KiB file
- * {@code /1k} over https (but {@code idle10k-tls}: nginx's slow {@code /idle}), run on the request shape of a plain {@link Workload} (so that the plain
- * comparison's adapters serve the HTTP/1.1 ones unchanged) against one of nginx's TLS ports.
+ * {@code /1k} over https (but {@code idle10k-tls}: nginx's slow {@code /idle}), run on the request shape
+ * of a plain {@link Workload} (so that the plain comparison's adapters serve the HTTP/1.1 ones unchanged)
+ * against one of nginx's TLS ports.
  */
 public enum TlsH2Workload {
     TLS_HANDSHAKE("tls-handshake", Workload.CLOSE_C16, false,
