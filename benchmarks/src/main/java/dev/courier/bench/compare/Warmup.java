@@ -59,26 +59,25 @@ final class Warmup {
      */
     double run(Runnable measurementPath) throws InterruptedException {
         long start = System.nanoTime();
-        for (double slept = 0; slept < min; slept += 1) {
-            measurementPath.run();
-            Driver.sleep(Math.min(1.0, min - slept));
-        }
+        // JIT totals a second apart from the start, so that the quiet period is known when min is reached
         ArrayDeque<Long> jitBySecond = new ArrayDeque<>();
         jitBySecond.add(jitMillis());
         while (true) {
+            measurementPath.run();
             double elapsed = (System.nanoTime() - start) / 1e9;
             long recent = jitBySecond.size() > quietSeconds ? jitBySecond.getLast() - jitBySecond.getFirst() : -1;
             System.err.printf(Locale.ROOT, "WARMUP t=%.1f jit_total_ms=%d jit_last_%ds_ms=%s%n", elapsed,
                     jitBySecond.getLast(), quietSeconds, recent < 0 ? "na" : Long.toString(recent));
-            if (recent >= 0) {
-                lastQuietJitMillis = recent;
+            if (elapsed >= min) {
+                if (recent >= 0) {
+                    lastQuietJitMillis = recent;
+                }
+                if (elapsed >= max || (recent >= 0 && recent < quietMillis)) {
+                    used = elapsed;
+                    return used;
+                }
             }
-            if (elapsed >= max || (recent >= 0 && recent < quietMillis)) {
-                used = elapsed;
-                return used;
-            }
-            measurementPath.run();
-            Driver.sleep(Math.min(1.0, max - elapsed));
+            Driver.sleep(Math.min(1.0, max - elapsed)); // a second between samples, the last one short of max
             jitBySecond.add(jitMillis());
             while (jitBySecond.size() > quietSeconds + 1) {
                 jitBySecond.removeFirst();
