@@ -36,8 +36,10 @@
 #
 # It installs nginx, golang-go, wrk, gnuplot-nox and time from Debian when missing (as root, or with
 # sudo), builds the benchmarks module, each peer's classpath (benchmarks/peers/*) and the Go client,
-# starts the servers on loopback, runs every client in its own process, stops the servers, and writes
-# the report. Raw output stays in benchmarks/results/<date>/ (not committed).
+# starts the servers on loopback, runs every client in its own process, stops the servers; then runs
+# run-tls-h2.sh for the TLS/HTTP/2 workloads (it installs nghttp2-client, openssl and iproute2 when
+# missing and starts its own nginx) and writes one report. Raw output stays in benchmarks/results/<date>/
+# (the TLS/HTTP/2 part's in its tls-h2/; not committed).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -156,7 +158,7 @@ install_tools() {
 # An estimate, so that nobody starts an hour's run by mistake. The adaptive warm-up ends between its
 # minimum and its cap: the estimate takes what the JVM clients needed in measured runs (README.md, "Time
 # budget"), and says how long the run would take if every one needed the cap.
-TYPICAL_WARMUP=12
+TYPICAL_WARMUP=13
 typical_warmup=$(( TYPICAL_WARMUP < WARMUP_MIN ? WARMUP_MIN : (TYPICAL_WARMUP > WARMUP ? WARMUP : TYPICAL_WARMUP) ))
 jvm_clients=0 other=0
 for c in ${CLIENTS//,/ }; do case $c in wrk|go) other=$((other + 1)) ;; *) jvm_clients=$((jvm_clients + 1)) ;; esac; done

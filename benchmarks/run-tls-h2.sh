@@ -126,10 +126,10 @@ install_tools() {
 }
 
 # The adaptive warm-up ends between its minimum and its cap; the estimate takes the warm-up the JVM clients
-# needed in measured runs (README.md, "Time budget": 12 s on average on get1k-c16; on tls-handshake Courier
+# needed in measured runs (README.md, "Time budget": 13 s on average on get1k-c16 and -c128; on tls-handshake Courier
 # on BoringSSL was quiet after 29 s, the two JDK-engine clients not within 45), and also says how long the
 # run takes if every one of them needs the cap.
-TYPICAL_WARMUP=12 TYPICAL_HS_WARMUP=40
+TYPICAL_WARMUP=13 TYPICAL_HS_WARMUP=40
 typical() { local cap=$1 min=$2 t=$3; [ "$t" -lt "$min" ] && t=$min; [ "$t" -gt "$cap" ] && t=$cap; echo "$t"; }
 runs_planned=0 seconds_planned=0 seconds_most=0
 plan() { seconds_planned=$((seconds_planned + RUNS * $1)); seconds_most=$((seconds_most + RUNS * ${2:-$1})); }
