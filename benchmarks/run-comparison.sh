@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# Runs Courier's side-by-side comparison and regenerates benchmarks/RESULTS.md and its chart.
+# Runs Courier's side-by-side comparison and regenerates benchmarks/RESULTS.md and its charts: the plain
+# HTTP/1.1 workloads here, then the TLS and HTTP/2 ones through run-tls-h2.sh, in one report.
 #
-#   benchmarks/run-comparison.sh            full comparison (about 55 minutes on 2 cores)
-#   benchmarks/run-comparison.sh --quick    one workload (get1k-c16 on nginx), all clients (about 6 minutes)
-#   benchmarks/run-comparison.sh --smoke    checks the harness end to end in a minute or two (2 s windows);
+#   benchmarks/run-comparison.sh            full comparison (see --dry-run for the estimate: under an hour)
+#   benchmarks/run-comparison.sh --quick    one workload (get1k-c16 on nginx), all clients (about 5 minutes);
+#                                           with --workloads X, workload X (plain or TLS/HTTP/2) instead
+#   benchmarks/run-comparison.sh --smoke    checks the harness end to end (2 s windows, plain and TLS/h2);
 #                                           its RESULTS.md says it is a smoke run, not a measurement
 #
 # Options (after the mode; each overrides the mode's default):
-#   --workloads a,b      workloads run against nginx        (full: all; see Workload.java)
-#   --netty-workloads    workloads run against BenchServer  (full: get1k-c16,get1k-c128; "all" for all
+#   --workloads a,b      workloads: plain ones run against nginx (Workload.java), TLS/HTTP/2 ones through
+#                        run-tls-h2.sh (TlsH2Workload.java: tls-handshake, tls-resume, tls-get1k-c16,
+#                        h2-cold128, h2-get1k-c128, idle10k-tls)   (full: all but tls-resume)
+#   --netty-workloads    workloads run against BenchServer  (full: get1k-c16; "all" for all plain ones
 #                                                            but idle10k, which needs nginx's slow /idle)
-#   --servers a,b        nginx and/or netty                 (full: nginx,netty; quick: nginx)
-#   --clients a,b        courier,jdk,reactor,ahc,apache,jetty,go,wrk (default: all)
-#   --warmup S           JVM client warm-up seconds         (20: on 2 shared cores the JIT needs about that)
+#   --servers a,b        nginx and/or netty, for the plain workloads (full: nginx,netty; quick: nginx)
+#   --clients a,b        courier,jdk,reactor,ahc,apache,jetty,go,wrk,h2load,vertx (default: all); "courier"
+#                        is both TLS engines in the TLS part (courier-jdk or courier-boringssl: one of them)
+#   --warmup S           JVM client warm-up, at most S seconds (20: on 2 shared cores some JITs need it)
+#   --warmup-min S       at least S seconds, then until the JIT is quiet (8; = --warmup for a fixed warm-up)
+#   --warmup-quiet-ms MS quiet: JIT compilation time grew by less than MS over the last 3 s (50)
+#   --handshake-warmup S the cap on tls-handshake/tls-resume (45), --handshake-warmup-min S their minimum (20)
 #   --go-warmup S        Go client warm-up seconds          (5)
-#   --measure S          seconds per measured window        (6)
+#   --measure S          seconds per measured window        (4)
 #   --windows K          measured windows per client JVM    (3)
 #   --runs R             fresh JVMs per client and workload (1); figures are medians over R x K windows;
 #                        each run starts the clients one further along the list, so that none is always
@@ -28,16 +36,21 @@
 #
 # It installs nginx, golang-go, wrk, gnuplot-nox and time from Debian when missing (as root, or with
 # sudo), builds the benchmarks module, each peer's classpath (benchmarks/peers/*) and the Go client,
-# starts the servers on loopback, runs every client in its own process, stops the servers, and writes
-# the report. Raw output stays in benchmarks/results/<date>/ (not committed).
+# starts the servers on loopback, runs every client in its own process, stops the servers; then runs
+# run-tls-h2.sh for the TLS/HTTP/2 workloads (it installs nghttp2-client, openssl and iproute2 when
+# missing and starts its own nginx) and writes one report. Raw output stays in benchmarks/results/<date>/
+# (the TLS/HTTP/2 part's in its tls-h2/; not committed).
 set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 ALL_WORKLOADS="get1k-c1,get1k-c16,get1k-c128,get1k-c1024,get1m-c4,upload64m,post4k-c16,close-c16,idle10k"
-ALL_CLIENTS="wrk,go,courier,jdk,reactor,ahc,apache,jetty"
-MODE=full WORKLOADS=$ALL_WORKLOADS NETTY_WORKLOADS="get1k-c16,get1k-c128" SERVERS="nginx,netty"
-PIN_C1=same CLIENTS=$ALL_CLIENTS WARMUP=20 GO_WARMUP=5 MEASURE=6 WINDOWS=3 RUNS=1 OUT="$HERE/RESULTS.md" LABEL="" INSTALL=1 DRY_RUN=0
+# run by run-tls-h2.sh; tls-resume only when asked for (issue 6 names the full handshake)
+TLS_WORKLOADS_ALL="tls-handshake,tls-resume,tls-get1k-c16,h2-cold128,h2-get1k-c128,idle10k-tls"
+TLS_WORKLOADS="tls-handshake,tls-get1k-c16,h2-cold128,h2-get1k-c128,idle10k-tls"
+ALL_CLIENTS="wrk,go,courier,jdk,reactor,ahc,apache,jetty,h2load,vertx"
+MODE=full WORKLOADS=$ALL_WORKLOADS NETTY_WORKLOADS="get1k-c16" SERVERS="nginx,netty" HS_WARMUP=45 HS_WARMUP_MIN=20
+PIN_C1=same CLIENTS=$ALL_CLIENTS WARMUP=20 WARMUP_MIN=8 WARMUP_QUIET_MS=50 GO_WARMUP=5 MEASURE=4 WINDOWS=3 RUNS=1 OUT="$HERE/RESULTS.md" LABEL="" INSTALL=1 DRY_RUN=0
 # common.parallelism=2: with 2 CPUs the common pool has parallelism 1, and CompletableFuture's default
 # async executor then starts a new thread per task; the JDK HttpClient completes every sendAsync through
 # it (HttpClientImpl's ASYNC_POOL), which made it 10-30x slower here. Harmless to the other clients.
@@ -45,18 +58,28 @@ JVM_OPTS=${JVM_OPTS:--Xms2g -Xmx2g -XX:+UseG1GC -Djava.util.concurrent.ForkJoinP
 ARGS="$*"
 
 case "${1:-}" in
-  --quick) MODE=quick; WORKLOADS=get1k-c16; SERVERS=nginx; shift ;;
-  --smoke) MODE=smoke; WORKLOADS="get1k-c16,upload64m"; NETTY_WORKLOADS=get1k-c16; WARMUP=2; GO_WARMUP=1
+  --quick) MODE=quick; WORKLOADS=get1k-c16; TLS_WORKLOADS=""; SERVERS=nginx; shift ;;
+  --smoke) MODE=smoke; WORKLOADS="get1k-c16,upload64m"; TLS_WORKLOADS="tls-handshake,tls-get1k-c16,h2-cold128,h2-get1k-c128"
+           NETTY_WORKLOADS=get1k-c16; WARMUP=2; WARMUP_MIN=2; HS_WARMUP=2; HS_WARMUP_MIN=2; GO_WARMUP=1
            MEASURE=2; WINDOWS=1; LABEL="SMOKE RUN: 2 s warm-up and one 2 s window per client, to check the harness; not a measurement."
            shift ;;
 esac
 while [ $# -gt 0 ]; do
   case "$1" in
-    --workloads) WORKLOADS=$2; shift 2 ;;
+    --workloads) WORKLOADS=""; TLS_WORKLOADS=""
+                 for w in ${2//,/ }; do
+                   if [[ ",$TLS_WORKLOADS_ALL," == *",$w,"* ]]; then TLS_WORKLOADS+="${TLS_WORKLOADS:+,}$w"
+                   else WORKLOADS+="${WORKLOADS:+,}$w"; fi
+                 done
+                 shift 2 ;;
     --netty-workloads) NETTY_WORKLOADS=$2; shift 2 ;;
     --servers) SERVERS=$2; shift 2 ;;
     --clients) CLIENTS=$2; shift 2 ;;
     --warmup) WARMUP=$2; shift 2 ;;
+    --warmup-min) WARMUP_MIN=$2; shift 2 ;;
+    --warmup-quiet-ms) WARMUP_QUIET_MS=$2; shift 2 ;;
+    --handshake-warmup) HS_WARMUP=$2; shift 2 ;;
+    --handshake-warmup-min) HS_WARMUP_MIN=$2; shift 2 ;;
     --go-warmup) GO_WARMUP=$2; shift 2 ;;
     --measure) MEASURE=$2; shift 2 ;;
     --windows) WINDOWS=$2; shift 2 ;;
@@ -92,6 +115,29 @@ for w in ${WORKLOADS//,/ } ${NETTY_WORKLOADS//,/ }; do spec "$w" > /dev/null; do
 case ",$NETTY_WORKLOADS," in *,idle10k,*) echo "idle10k runs on nginx only (BenchServer has no slow /idle)" >&2; exit 2 ;; esac
 has() { [[ ",$1," == *",$2,"* ]]; }
 
+# The plain part's clients (courier-jdk or courier-boringssl alone also mean Courier there) and the TLS
+# part's (where "courier" is both engines); h2load and Vert.x take part in the TLS part only.
+PLAIN_CLIENTS="" TLS_CLIENTS=""
+for c in ${CLIENTS//,/ }; do
+  case $c in
+    courier|courier-jdk|courier-boringssl) has "$PLAIN_CLIENTS" courier || PLAIN_CLIENTS+="${PLAIN_CLIENTS:+,}courier" ;;
+    wrk|go|jdk|reactor|ahc|apache|jetty) PLAIN_CLIENTS+="${PLAIN_CLIENTS:+,}$c" ;;
+    h2load|vertx) ;;
+    *) echo "unknown client $c (see --help)" >&2; exit 2 ;;
+  esac
+  if [ "$c" = courier ]; then TLS_CLIENTS+="${TLS_CLIENTS:+,}courier-jdk,courier-boringssl"; else TLS_CLIENTS+="${TLS_CLIENTS:+,}$c"; fi
+done
+CLIENTS=$PLAIN_CLIENTS
+# run-tls-h2.sh's options for the TLS and HTTP/2 part: this run's settings, raw output under this run's directory
+tls_args() {
+  local a=(--workloads "$TLS_WORKLOADS" --clients "$TLS_CLIENTS" --warmup "$WARMUP" --warmup-min "$WARMUP_MIN"
+           --warmup-quiet-ms "$WARMUP_QUIET_MS" --handshake-warmup "$HS_WARMUP" --handshake-warmup-min "$HS_WARMUP_MIN"
+           --go-warmup "$GO_WARMUP" --measure "$MEASURE" --windows "$WINDOWS" --runs "$RUNS" --no-build --no-report)
+  [ "$INSTALL" = 1 ] || a+=(--no-install)
+  [ -z "$LABEL" ] || a+=(--label "$LABEL")
+  printf '%s\0' "${a[@]}"
+}
+
 log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 install_tools() {
@@ -109,7 +155,11 @@ install_tools() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" > /dev/null
 }
 
-# An estimate, so that nobody starts a 50-minute run by mistake.
+# An estimate, so that nobody starts an hour's run by mistake. The adaptive warm-up ends between its
+# minimum and its cap: the estimate takes what the JVM clients needed in measured runs (README.md, "Time
+# budget"), and says how long the run would take if every one needed the cap.
+TYPICAL_WARMUP=13
+typical_warmup=$(( TYPICAL_WARMUP < WARMUP_MIN ? WARMUP_MIN : (TYPICAL_WARMUP > WARMUP ? WARMUP : TYPICAL_WARMUP) ))
 jvm_clients=0 other=0
 for c in ${CLIENTS//,/ }; do case $c in wrk|go) other=$((other + 1)) ;; *) jvm_clients=$((jvm_clients + 1)) ;; esac; done
 pairs=0 idle_pairs=0
@@ -117,16 +167,33 @@ for s in ${SERVERS//,/ }; do
   list=$WORKLOADS; [ "$s" = netty ] && list=$NETTY_WORKLOADS
   for w in ${list//,/ }; do if [ "$w" = idle10k ]; then idle_pairs=$((idle_pairs + 1)); else pairs=$((pairs + 1)); fi; done
 done
-# idle10k: about 35 s per client (two rounds of ~12 s slow responses, full GCs, start-up); wrk does not take part
-estimate=$(( pairs * RUNS * (jvm_clients * (WARMUP + MEASURE * WINDOWS + 5) + other * (MEASURE * WINDOWS + 4) + GO_WARMUP)
-             + idle_pairs * RUNS * (jvm_clients + other) * 35 ))
-pairs=$((pairs + idle_pairs))
-log "mode $MODE: $pairs server/workload pairs x $RUNS run(s), clients $CLIENTS: about $((estimate / 60 + 1)) minutes"
+# Besides warm-up and windows, measured: a JVM client's start, close and the pause after it take ~2-3 s, Go
+# ~1-2, wrk ~2; idle10k 27-33 s per client (two rounds of ~12 s slow responses, full GCs, start-up; wrk does
+# not take part). Then the build and the peers' classpaths (~60 s) and BenchServer's wrk warm-up.
+netty_warmup=0
+has "$SERVERS" netty && [ -n "$NETTY_WORKLOADS" ] && netty_warmup=$(( 3 * (WARMUP / 2 > 2 ? WARMUP / 2 : 2) ))
+plain_seconds() {
+  echo $(( pairs * RUNS * (jvm_clients * ($1 + MEASURE * WINDOWS + 3) + other * (MEASURE * WINDOWS + 2) + GO_WARMUP)
+           + idle_pairs * RUNS * (jvm_clients + other) * 32 + 60 + netty_warmup ))
+}
+plain_estimate=$(plain_seconds "$typical_warmup") plain_most=$(plain_seconds "$WARMUP")
+[ $((pairs + idle_pairs)) -gt 0 ] || plain_estimate=0 plain_most=0
+tls_estimate=0 tls_most=0
+if [ -n "$TLS_WORKLOADS" ]; then
+  line=$(xargs -0 "$HERE/run-tls-h2.sh" --dry-run < <(tls_args) 2> /dev/null | grep '^ESTIMATE ') \
+    || { echo "run-tls-h2.sh --dry-run failed" >&2; exit 2; }
+  tls_estimate=$(sed 's/.*seconds=\([0-9]*\).*/\1/' <<< "$line") tls_most=$(sed 's/.*most=\([0-9]*\).*/\1/' <<< "$line")
+fi
+estimate=$((plain_estimate + tls_estimate)) most=$((plain_most + tls_most))
+log "mode $MODE: $((pairs + idle_pairs)) plain server/workload pairs x $RUNS run(s), clients $CLIENTS" \
+  "(about $((plain_estimate / 60 + 1)) min); TLS/HTTP/2: ${TLS_WORKLOADS:-none} (about $((tls_estimate / 60 + 1)) min)"
+log "about $((estimate / 60 + 1)) minutes in all (at most $((most / 60 + 1)) if every JVM client needs its whole warm-up)"
 if [ "$DRY_RUN" = 1 ]; then
   for s in ${SERVERS//,/ }; do
     list=$WORKLOADS; [ "$s" = netty ] && list=$NETTY_WORKLOADS
     echo "$s: $list"
   done
+  echo "tls-h2 (run-tls-h2.sh): ${TLS_WORKLOADS:-none}; clients $TLS_CLIENTS"
   exit 0
 fi
 
@@ -319,7 +386,7 @@ run_client() {
           -server-pids "$SERVER_PIDS" > "$logf" 2>&1 || log "  go failed: see $logf" ;;
     *) # shellcheck disable=SC2086
        timeout -k 10 "$limit" "${PIN[@]}" java $JVM_OPTS $JVM_PIN_OPTS -cp "${CP[$client]}" dev.courier.bench.compare.Driver --client "$client" \
-          --workload "$workload" --url "$SERVER_URL" --server "$server" --warmup "$WARMUP" --measure "$MEASURE" \
+          --workload "$workload" --url "$SERVER_URL" --server "$server" --warmup "$WARMUP" --warmup-min "$WARMUP_MIN" --warmup-quiet-ms "$WARMUP_QUIET_MS" --measure "$MEASURE" \
           --windows "$WINDOWS" --server-status "$SERVER_URL/status" --server-pids "$SERVER_PIDS" "${extra[@]}" \
           > "$logf" 2>&1 || log "  $client failed: see $logf" ;;
   esac
@@ -336,10 +403,11 @@ rotated() {
 }
 
 for server in ${SERVERS//,/ }; do
-  list=$WORKLOADS
+  list=$WORKLOADS; [ "$server" = netty ] && list=$NETTY_WORKLOADS
+  [ -n "$list" ] || continue # e.g. --quick --workloads tls-get1k-c16: nothing plain to run
   case $server in
     nginx) start_nginx ;;
-    netty) start_netty; list=$NETTY_WORKLOADS ;;
+    netty) start_netty ;;
     *) echo "unknown server $server" >&2; exit 2 ;;
   esac
   log "server $server at $SERVER_URL"
@@ -350,6 +418,14 @@ for server in ${SERVERS//,/ }; do
   done
   stop_server
 done
+
+# The TLS and HTTP/2 workloads: run-tls-h2.sh with this run's settings, its raw output in tls-h2/; its
+# RESULT lines and meta go into this report below.
+TLS_DIR="$RUN_DIR/tls-h2"
+if [ -n "$TLS_WORKLOADS" ]; then
+  log "TLS and HTTP/2: $TLS_WORKLOADS (run-tls-h2.sh, raw output in $TLS_DIR)"
+  xargs -0 "$HERE/run-tls-h2.sh" --run-dir "$TLS_DIR" < <(tls_args) || log "run-tls-h2.sh failed: see above"
+fi
 
 META="$RUN_DIR/meta.properties"
 {
@@ -366,22 +442,23 @@ META="$RUN_DIR/meta.properties"
   if command -v go > /dev/null; then echo "go=$(go version)"; fi
   echo "wrk=$( (wrk -v 2>&1 || true) | head -1 | awk '{print $1, $2}')"
   echo "nginx=$("$NGINX" -v 2>&1 | sed 's/.*: //'), 1 worker, keep-alive, access_log off, worker_connections $(( $(ulimit -n) - 100 ))"
-  echo "warmup=${WARMUP} s per JVM client (Go ${GO_WARMUP} s; wrk none)"
+  echo "warmup=JVM clients ${WARMUP_MIN}-${WARMUP} s, ending once JIT time grew < ${WARMUP_QUIET_MS} ms over 3 s (Warmup.java; the time used is the warm-up s column); Go ${GO_WARMUP} s; wrk none"
   echo "measure=${MEASURE} s per window"
   echo "windows=$WINDOWS per client process"
   echo "runs=$RUNS process(es) per client and workload"
-  if has "$SERVERS" nginx; then echo "nginx_workloads=$WORKLOADS"; fi
+  if has "$SERVERS" nginx && [ -n "$WORKLOADS" ]; then echo "nginx_workloads=$WORKLOADS"; fi
   case $PIN_C1 in
     same) echo "pin_c1=get1k-c1: client and server on CPU 0 (taskset), so that placement cannot decide the result" ;;
     split) echo "pin_c1=get1k-c1: server on CPU 0, client on CPU 1 (taskset): every wakeup crosses CPUs" ;;
     none) echo "pin_c1=get1k-c1: placement left to the scheduler" ;;
   esac
-  if has "$SERVERS" netty; then
+  if has "$SERVERS" netty && [ -n "$NETTY_WORKLOADS" ]; then
     echo "netty_workloads=$NETTY_WORKLOADS (BenchServer: 1 event loop, in its own JVM, warmed up by wrk first)"
   fi
 } > "$META"
 mkdir -p "$(dirname "$OUT")"
 java -cp "$JAR" dev.courier.bench.compare.ResultsReport --results "$RESULTS" --meta "$META" --out "$OUT" \
-  --chart-dir "$RUN_DIR/chart" --chart-png "$(dirname "$OUT")/results-chart"
+  --chart-dir "$RUN_DIR/chart" --chart-png "$(dirname "$OUT")/results-chart" \
+  --tls-results "$TLS_DIR/results.txt" --tls-meta "$TLS_DIR/meta.properties"
 gnuplot "$RUN_DIR/chart/chart.gp" 2> "$RUN_DIR/logs/gnuplot.log" || log "gnuplot failed: see $RUN_DIR/logs/gnuplot.log"
-log "wrote $OUT ($(grep -c '^RESULT' "$RESULTS") result lines; raw output in $RUN_DIR)"
+log "wrote $OUT ($(cat "$RESULTS" "$TLS_DIR/results.txt" 2> /dev/null | grep -c '^RESULT') result lines; raw output in $RUN_DIR)"

@@ -4,11 +4,14 @@
 //	gohttp -workload get1k-c16 -url http://127.0.0.1:8080 [-server nginx] [-warmup 5] [-measure 8] [-windows 3] \
 //	    [-server-status http://127.0.0.1:8080/status] [-server-pids 123,124]
 //
-// The idle10k workload is not a load loop: see idle.go.
+// The idle10k workload is not a load loop: see idle.go. idle10k-tls is the same over https (run-tls-h2.sh):
+// -ca names the PEM file of the CA that signed the server's certificate, and HTTP/2 is off (ALPN http/1.1).
 package main
 
 import (
 	"bytes"
+	"crypto/tls"
+	"crypto/x509"
 	"flag"
 	"fmt"
 	"io"
@@ -41,6 +44,7 @@ var workloads = map[string]workload{
 	"post4k-c16":  {"POST", "/upload", 4096, 16, true, 2},
 	"close-c16":   {"GET", "/1k", 0, 16, false, 1024},
 	"idle10k":     {"GET", "/idle", 0, 10000, true, 3072},
+	"idle10k-tls": {"GET", "/idle", 0, 10000, true, 3072},
 }
 
 const uploadChunk = 64 * 1024
@@ -151,6 +155,7 @@ func main() {
 	windows := flag.Int("windows", 3, "measured windows")
 	statusURL := flag.String("server-status", "", "the server's stub_status URL, to check the request count")
 	serverPids := flag.String("server-pids", "", "the server's process ids, for its CPU time")
+	caFile := flag.String("ca", "", "https: PEM file of the CA that signed the server's certificate")
 	flag.Parse()
 	w, ok := workloads[*name]
 	if !ok || *base == "" {
@@ -161,14 +166,26 @@ func main() {
 	if pool < 64 {
 		pool = 64
 	}
-	client := &http.Client{Transport: &http.Transport{
+	transport := &http.Transport{
 		Proxy:               nil,
 		MaxIdleConns:        pool,
 		MaxIdleConnsPerHost: pool,
 		DisableKeepAlives:   !w.keepAlive,
 		DisableCompression:  true,
-	}}
-	if *name == "idle10k" {
+	}
+	if *caFile != "" {
+		pem, err := os.ReadFile(*caFile)
+		roots := x509.NewCertPool()
+		if err != nil || !roots.AppendCertsFromPEM(pem) {
+			fmt.Fprintln(os.Stderr, "no CA certificate in", *caFile, err)
+			os.Exit(2)
+		}
+		transport.TLSClientConfig = &tls.Config{RootCAs: roots, NextProtos: []string{"http/1.1"}}
+		// A non-nil empty map turns HTTP/2 off, as net/http documents.
+		transport.TLSNextProto = map[string]func(string, *tls.Conn) http.RoundTripper{}
+	}
+	client := &http.Client{Transport: transport}
+	if w.path == "/idle" {
 		os.Exit(idle(client, w, *base+w.path, *name, *server))
 	}
 	prb := newProbe(*statusURL, *serverPids)

@@ -13,7 +13,8 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * java -cp ... dev.courier.bench.compare.Driver --client courier --workload get1k-c16 \
- *     --url http://127.0.0.1:8080 [--server netty] [--warmup 20] [--measure 8] [--windows 3] \
+ *     --url http://127.0.0.1:8080 [--server netty] [--warmup 20] [--warmup-min 8] [--warmup-quiet-ms 50] \
+ *     [--warmup-quiet-s 3] [--measure 8] [--windows 3] \
  *     [--server-status http://127.0.0.1:8080/status] [--server-pids 123,124] [--histogram 20]
  * </pre>
  *
@@ -22,7 +23,8 @@ import org.HdrHistogram.Histogram;
  * {@code --server-pids} the server's CPU per request and the CPU the rest of the machine used
  * ({@code other_cores}: well above 0, the window shared the cores with other work). The {@code idle10k}
  * workload is not a load loop: see {@link IdleMemory}; {@code --histogram N} prints its N classes whose
- * heap grew most per connection.
+ * heap grew most per connection. The warm-up is {@link Warmup}'s: fixed ({@code --warmup S}) unless
+ * {@code --warmup-min} is lower, then it ends once the JIT is quiet.
  *
  * <p>Exit status 0 when every window completed requests without error, 1 otherwise, 2 on bad arguments.
  */
@@ -59,7 +61,7 @@ public final class Driver {
             usage("unknown client " + clientName + "; known: " + String.join(", ", ADAPTERS.keySet()));
         }
         Workload workload = Workload.byId(opts.get("workload"));
-        double warmup = Double.parseDouble(opts.getOrDefault("warmup", "20"));
+        Warmup warmup = Warmup.fromOptions(opts, "20");
         double measure = Double.parseDouble(opts.getOrDefault("measure", "8"));
         int windows = Integer.parseInt(opts.getOrDefault("windows", "3"));
         String server = opts.getOrDefault("server", "?");
@@ -82,7 +84,7 @@ public final class Driver {
         boolean clean = true;
         try {
             loop.start();
-            sleep(warmup);
+            warmup.run(() -> exerciseMeasurement(loop, probe));
             // A short (smoke) warm-up on a busy machine may end before the first response: wait a while
             // longer, and if nothing completes, show where every thread is.
             long deadline = System.nanoTime() + 30_000_000_000L;
@@ -109,6 +111,7 @@ public final class Driver {
                 Map<String, Object> line = result(clientName, client.version(), workload, server, w, begin, end, latencies);
                 ServerProbe.addTo(line, serverBegin, serverEnd, (end.nanos - begin.nanos) / 1e9,
                         (Double) line.get("cpu_cores"), (Long) line.get("requests"));
+                warmup.addTo(line);
                 clean &= (Long) line.get("errors") == 0 && (Long) line.get("requests") > 0;
                 System.out.println(format(line));
                 System.out.flush();
@@ -125,6 +128,21 @@ public final class Driver {
             loop.firstError().printStackTrace();
         }
         System.exit(clean ? 0 : 1);
+    }
+
+    /** What a window runs around the client, run during the warm-up so that its code is compiled by then. */
+    static void exerciseMeasurement(LoadLoop loop, ServerProbe probe) {
+        Snapshot a = Snapshot.take(loop);
+        Histogram h = loop.latencies();
+        Snapshot b = Snapshot.take(loop);
+        b.allocatedSince(a);
+        h.getValueAtPercentile(50);
+        h.getValueAtPercentile(99);
+        h.getValueAtPercentile(99.9);
+        h.getMaxValue();
+        if (probe != null) {
+            probe.read();
+        }
     }
 
     static Map<String, Object> result(String client, String version, Workload workload, String server, int window,
@@ -176,7 +194,8 @@ public final class Driver {
     private static void usage(String problem) {
         System.err.println(problem);
         System.err.println("usage: Driver --client " + String.join("|", ADAPTERS.keySet())
-                + " --workload ID --url http://HOST:PORT [--server NAME] [--warmup S] [--measure S] [--windows N]"
+                + " --workload ID --url http://HOST:PORT [--server NAME] [--warmup MAX_S] [--warmup-min S] [--warmup-quiet-ms MS]"
+                + " [--warmup-quiet-s S] [--measure S] [--windows N]"
                 + " [--server-status URL] [--server-pids P,Q] [--histogram N]");
         System.exit(2);
     }

@@ -34,6 +34,12 @@ import javax.management.ObjectName;
  * buffers too) and is reported, not added. Netty's pooled allocators' direct memory is reported besides,
  * not added: their chunks are in those figures already. Kernel socket buffers are not
  * counted: they are the same for every client.
+ *
+ * <p>Memory a native library holds (BoringSSL's per-connection state, through netty-tcnative) is in
+ * neither figure, so the process's resident memory outside the Java heap is read too
+ * ({@code /proc/self/smaps}: every mapping's Rss but the heap's): {@code rss_outside_heap_kib_per_conn}.
+ * It also holds direct memory, thread stacks, metaspace and code, and memory malloc freed but kept, so
+ * it is an upper bound of what the connections hold outside the heap.
  */
 final class IdleMemory {
     /** Requests (and so, connections at most) completed before the baseline reading. */
@@ -79,6 +85,8 @@ final class IdleMemory {
         m.put("heap_kib_per_conn", (after.heap - before.heap) / per / 1024);
         m.put("direct_kib_per_conn", (after.direct() - before.direct()) / per / 1024);
         m.put("total_kib_per_conn", (after.heap + after.direct() - before.heap - before.direct()) / per / 1024);
+        m.put("rss_outside_heap_kib_per_conn", before.rssOutsideHeap < 0 || after.rssOutsideHeap < 0 ? "na"
+                : String.format(java.util.Locale.ROOT, "%.3f", (after.rssOutsideHeap - before.rssOutsideHeap) / per / 1024));
         m.put("sockets_before", before.sockets);
         m.put("sockets_after", after.sockets);
         m.put("heap_before", before.heap);
@@ -152,6 +160,7 @@ final class IdleMemory {
         long nettyPooledDirect;
         boolean nettyNoCleaner;
         long sockets;
+        long rssOutsideHeap;
 
         static Reading take() throws InterruptedException, IOException {
             // Twice, with a pause: direct buffers are freed by their cleaners after the collection that
@@ -171,6 +180,7 @@ final class IdleMemory {
             r.nettyNoCleaner = nettyBoolean("io.netty.util.internal.PlatformDependent", "useDirectBufferNoCleaner");
             r.nettyPooledDirect = nettyPooledDirect();
             r.sockets = sockets();
+            r.rssOutsideHeap = rssOutsideHeap();
             return r;
         }
 
@@ -221,6 +231,49 @@ final class IdleMemory {
             }
         }
         return sum;
+    }
+
+    /**
+     * Resident bytes of every mapping of this process outside the Java heap, or -1 when unknown. The heap
+     * is one reservation of -Xmx (the runner sets -Xms = -Xmx) that the kernel may show split in a few
+     * mappings: the largest mapping of at least 90 % of the maximum heap is its start, and every mapping
+     * starting inside [start, start + max heap) is the heap's.
+     */
+    private static long rssOutsideHeap() {
+        long max = Runtime.getRuntime().maxMemory();
+        List<long[]> mappings = new ArrayList<>(); // {start, size in bytes, rss in bytes}
+        try {
+            long[] current = null;
+            for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+                int dash = line.indexOf('-');
+                int space = line.indexOf(' ');
+                if (dash > 0 && space > dash && line.substring(0, dash).matches("[0-9a-f]+")) {
+                    current = new long[] {Long.parseUnsignedLong(line.substring(0, dash), 16), 0, 0};
+                    mappings.add(current);
+                } else if (current != null && line.startsWith("Size:")) {
+                    current[1] = kib(line) * 1024;
+                } else if (current != null && line.startsWith("Rss:")) {
+                    current[2] = kib(line) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        long[] heap = mappings.stream().filter(m -> m[1] >= max * 9 / 10).max((a, b) -> Long.compare(a[1], b[1])).orElse(null);
+        if (heap == null) {
+            return -1;
+        }
+        long total = 0;
+        for (long[] m : mappings) {
+            if (m[0] < heap[0] || m[0] >= heap[0] + max) {
+                total += m[2];
+            }
+        }
+        return total;
+    }
+
+    private static long kib(String smapsLine) {
+        return Long.parseLong(smapsLine.trim().split("\\s+")[1]);
     }
 
     /** Open sockets of this process: the links in /proc/self/fd that point at "socket:[inode]". */

@@ -51,9 +51,53 @@ public final class ResultsReport {
         String chartPng = opts.get("chart-png");
         Files.createDirectories(chartDir);
         Map<String, Map<String, Map<String, Summary>>> byServer = summarize(rows);
-        List<String> charts = writeChartInputs(byServer, chartDir, chartPng, meta.getProperty("label", ""));
-        Files.writeString(Path.of(opts.get("out")), markdown(meta, byServer, charts, Path.of(opts.get("out")).getParent(), histogram),
-                StandardCharsets.UTF_8);
+        StringBuilder gp = new StringBuilder();
+        List<String> charts = writeChartInputs(byServer, chartDir, chartPng, meta.getProperty("label", ""), gp);
+        // The TLS and HTTP/2 workloads (run-tls-h2.sh's RESULT lines and meta), when that part ran.
+        List<String> tlsLines = List.of();
+        Properties tlsMeta = new Properties();
+        String tlsChart = null;
+        Path tlsResults = opts.containsKey("tls-results") ? Path.of(opts.get("tls-results")) : null;
+        if (tlsResults != null && Files.exists(tlsResults)) {
+            tlsLines = Files.readAllLines(tlsResults, StandardCharsets.UTF_8);
+            if (opts.containsKey("tls-meta") && Files.exists(Path.of(opts.get("tls-meta")))) {
+                try (Reader r = Files.newBufferedReader(Path.of(opts.get("tls-meta")), StandardCharsets.UTF_8)) {
+                    tlsMeta.load(r);
+                }
+            }
+            tlsChart = TlsH2Report.writeChart(tlsLines, chartDir, chartPng + "-tls-h2.png", meta.getProperty("label", ""), gp);
+        }
+        Files.writeString(chartDir.resolve("chart.gp"), gp.toString());
+        Path outDir = Path.of(opts.get("out")).toAbsolutePath().getParent();
+        StringBuilder md = new StringBuilder(markdown(meta, byServer, charts, outDir, histogram));
+        if (!tlsLines.isEmpty()) {
+            md.append(tlsSection(tlsMeta, tlsLines, tlsChart == null ? null : relative(outDir, tlsChart)));
+        }
+        Files.writeString(Path.of(opts.get("out")), md.toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The TLS and HTTP/2 part of RESULTS.md: its own settings, the chart and {@link TlsH2Report#body}. */
+    private static String tlsSection(Properties tlsMeta, List<String> tlsLines, String chart) {
+        StringBuilder md = new StringBuilder("## TLS and HTTP/2 (nginx)\n\n");
+        md.append("Run by `benchmarks/run-tls-h2.sh` inside the same command (see `benchmarks/TLS-H2.md`): one nginx with a port "
+                + "per kind of TLS workload, a fresh test CA, Courier on both TLS engines.\n\n| | |\n|---|---|\n");
+        for (String key : List.of("load", "h2load", "openssl", "nginx", "certificate", "warmup", "measure", "windows", "runs",
+                "workloads")) {
+            String v = tlsMeta.getProperty(key);
+            if (v != null && !v.isBlank()) {
+                md.append("| ").append(key).append(" | ").append(v.replace("|", "\\|")).append(" |\n");
+            }
+        }
+        md.append('\n');
+        if (chart != null) {
+            md.append("![TLS and HTTP/2: requests/s, CPU per request, connections opened](").append(chart).append(")\n\n");
+        }
+        return md.append(TlsH2Report.body(tlsLines, "###")).toString();
+    }
+
+    private static String relative(Path outDir, String png) {
+        Path p = Path.of(png);
+        return outDir != null && p.isAbsolute() ? outDir.relativize(p.toAbsolutePath()).toString() : p.getFileName().toString();
     }
 
     /** The key=value fields of each {@code RESULT} line; other lines are ignored. */
@@ -141,12 +185,66 @@ public final class ResultsReport {
         return new ArrayList<>(ordered);
     }
 
-    /** Writes, per server, the requests/s and CPU data files and one gnuplot script; returns the PNG names. */
+    /**
+     * One panel of a chart: a title, a data file of workloads (rows) by clients (columns), the y scale and
+     * its range (gnuplot's syntax; "[0.5:*]" on a log scale lets a value of 1, one connection, show).
+     */
+    record Panel(String title, Path dat, int columns, boolean logscale, String yrange) {
+        Panel withYrange(String range) {
+            return new Panel(title, dat, columns, logscale, range);
+        }
+    }
+
+    /**
+     * Writes a data file: a header of client names, then a row per workload with each client's value
+     * ("?" where it has none, which gnuplot skips).
+     */
+    static Panel panel(String title, Path dat, List<String> workloads, List<String> clients, Map<String, String> names,
+                       java.util.function.BiFunction<String, String, Double> value, boolean logscale) throws IOException {
+        StringBuilder sb = new StringBuilder("workload");
+        for (String c : clients) {
+            sb.append('\t').append(names.getOrDefault(c, c));
+        }
+        sb.append('\n');
+        for (String w : workloads) {
+            sb.append(w);
+            for (String c : clients) {
+                Double v = value.apply(w, c);
+                sb.append('\t').append(v == null || Double.isNaN(v) || v <= 0 ? "?" : String.format(Locale.ROOT, "%.3f", v));
+            }
+            sb.append('\n');
+        }
+        Files.writeString(dat, sb.toString());
+        return new Panel(title, dat, clients.size() + 1, logscale, logscale ? "[*:*]" : "[0:*]");
+    }
+
+    /** The gnuplot commands that draw {@code panels} one above the other into {@code png}. */
+    static String chartScript(String png, String title, List<Panel> panels) {
+        StringBuilder gp = new StringBuilder();
+        gp.append("set terminal pngcairo noenhanced size 1400,").append(500 * panels.size()).append(" font 'sans,10'\n")
+                .append("set output '").append(png).append("'\n")
+                .append("set datafile missing '?'\nset datafile separator '\\t'\n")
+                .append("set style data histograms\nset style histogram clustered gap 1\n")
+                .append("set style fill solid 0.85 border -1\nset boxwidth 0.9\n")
+                .append("set grid ytics\nset key outside right top vertical\nset xtics rotate by -30\n")
+                // more clients than gnuplot's 8 default colours (the TLS chart has 11)
+                .append("set linetype 9 lc rgb '#8c564b'\nset linetype 10 lc rgb '#7f7f7f'\n")
+                .append("set linetype 11 lc rgb '#bcbd22'\nset linetype 12 lc rgb '#17becf'\nset linetype cycle 12\n")
+                .append("set multiplot layout ").append(panels.size()).append(",1 title \"").append(title).append("\"\n");
+        for (Panel p : panels) {
+            gp.append(p.logscale() ? "set logscale y\n" : "unset logscale y\n").append("set yrange ").append(p.yrange()).append('\n')
+                    .append("set title '").append(p.title()).append("'\n")
+                    .append("plot for [i=2:").append(p.columns()).append("] '").append(p.dat())
+                    .append("' using i:xtic(1) title columnheader(i)\n");
+        }
+        return gp.append("unset multiplot\n\n").toString();
+    }
+
+    /** Writes, per server, the requests/s and CPU data files and their gnuplot commands; returns the PNG names. */
     private static List<String> writeChartInputs(Map<String, Map<String, Map<String, Summary>>> byServer, Path dir,
-                                                 String pngPrefix, String label) throws IOException {
+                                                 String pngPrefix, String label, StringBuilder gp) throws IOException {
         String note = label.isEmpty() ? "" : "\\n" + label.replace("\"", "'");
         List<String> pngs = new ArrayList<>();
-        StringBuilder gp = new StringBuilder();
         for (Map.Entry<String, Map<String, Map<String, Summary>>> server : byServer.entrySet()) {
             if (server.getValue().keySet().stream().allMatch(ResultsReport::isIdle)) {
                 continue; // nothing per request to chart
@@ -154,47 +252,20 @@ public final class ResultsReport {
             Set<String> clients = new LinkedHashSet<>();
             server.getValue().values().forEach(m -> clients.addAll(m.keySet()));
             List<String> clientList = orderedClients(clients);
-            for (String metric : List.of("rps", "cpu_us_per_req")) {
-                StringBuilder dat = new StringBuilder("workload");
-                for (String c : clientList) {
-                    dat.append('\t').append(CLIENT_NAMES.getOrDefault(c, c));
-                }
-                dat.append('\n');
-                for (Map.Entry<String, Map<String, Summary>> w : server.getValue().entrySet()) {
-                    if (isIdle(w.getKey())) {
-                        continue;
-                    }
-                    dat.append(w.getKey());
-                    for (String c : clientList) {
-                        Summary s = w.getValue().get(c);
-                        double v = s == null ? Double.NaN : s.median(metric);
-                        dat.append('\t').append(Double.isNaN(v) || v <= 0 ? "?" : String.format(Locale.ROOT, "%.3f", v));
-                    }
-                    dat.append('\n');
-                }
-                Files.writeString(dir.resolve(server.getKey() + "-" + metric + ".dat"), dat.toString());
+            List<String> workloads = server.getValue().keySet().stream().filter(w -> !isIdle(w)).toList();
+            List<Panel> panels = new ArrayList<>();
+            for (String[] metric : new String[][] {{"rps", "Requests per second (higher is better)"},
+                    {"cpu_us_per_req", "Client CPU time per request, microseconds (lower is better)"}}) {
+                panels.add(panel(metric[1], dir.resolve(server.getKey() + "-" + metric[0] + ".dat"), workloads, clientList,
+                        CLIENT_NAMES, (w, c) -> {
+                            Summary s = server.getValue().get(w).get(c);
+                            return s == null ? null : s.median(metric[0]);
+                        }, true));
             }
             String png = pngPrefix + "-" + server.getKey() + ".png";
             pngs.add(png);
-            int columns = clientList.size() + 1;
-            gp.append("set terminal pngcairo noenhanced size 1400,1000 font 'sans,10'\n")
-                    .append("set output '").append(png).append("'\n")
-                    .append("set datafile missing '?'\nset datafile separator '\\t'\n")
-                    .append("set style data histograms\nset style histogram clustered gap 1\n")
-                    .append("set style fill solid 0.85 border -1\nset boxwidth 0.9\nset logscale y\n")
-                    .append("set grid ytics\nset key outside right top vertical\nset xtics rotate by -30\n")
-                    .append("set multiplot layout 2,1 title \"Server: ").append(server.getKey())
-                    .append(" (median of all measured windows; log scale)").append(note).append("\"\n")
-                    .append("set title 'Requests per second (higher is better)'\n")
-                    .append("plot for [i=2:").append(columns).append("] '").append(dir.resolve(server.getKey() + "-rps.dat"))
-                    .append("' using i:xtic(1) title columnheader(i)\n")
-                    .append("set title 'Client CPU time per request, microseconds (lower is better)'\n")
-                    .append("plot for [i=2:").append(columns).append("] '")
-                    .append(dir.resolve(server.getKey() + "-cpu_us_per_req.dat"))
-                    .append("' using i:xtic(1) title columnheader(i)\n")
-                    .append("unset multiplot\n\n");
+            gp.append(chartScript(png, "Server: " + server.getKey() + " (median of all measured windows; log scale)" + note, panels));
         }
-        Files.writeString(dir.resolve("chart.gp"), gp.toString());
         return pngs;
     }
 
@@ -223,6 +294,7 @@ public final class ResultsReport {
         md.append("\nEach figure is the median over every measured window of every run (n = windows counted). ")
                 .append("CPU is the client process's user + system time over the window divided by the requests completed in it; ")
                 .append("allocation is the JVM's per-thread allocated bytes (Go: `TotalAlloc`), so only the client's. ")
+                .append("\"warm-up s\": the JVM client's warm-up, which ends once its JIT has gone quiet (at most the warmup above). ")
                 .append("\"JIT ms\" is the worst window's JIT compilation time: near 0 means the warm-up was long enough. ")
                 .append("\"vs Courier\" columns: Courier's requests/s divided by the client's (> 1: Courier is faster) and ")
                 .append("Courier's CPU per request divided by the client's (< 1: Courier is leaner). ")
@@ -234,9 +306,7 @@ public final class ResultsReport {
                 .append("above 0 the window's requests/s and latency are not comparable with a quiet one's (CPU per request ")
                 .append("suffers less). get1k-c1 runs with the client and the server pinned (see pin_c1 above and the README).\n\n");
         for (String png : charts) {
-            Path p = Path.of(png);
-            String rel = outDir != null && p.isAbsolute() ? outDir.toAbsolutePath().relativize(p.toAbsolutePath()).toString() : p.getFileName().toString();
-            md.append("![requests/s and CPU per request](").append(rel).append(")\n\n");
+            md.append("![requests/s and CPU per request](").append(relative(outDir, png)).append(")\n\n");
         }
         for (Map.Entry<String, Map<String, Map<String, Summary>>> server : byServer.entrySet()) {
             md.append("## Server: ").append(server.getKey()).append("\n\n");
@@ -257,11 +327,11 @@ public final class ResultsReport {
                 .map(Workload::description).findFirst().orElse("");
         md.append("### ").append(workload).append("\n\n").append(description).append("\n\n");
         if (isIdle(workload)) {
-            return md.append(idleTable(clients, histogram)).toString();
+            return md.append(idleTable(clients, histogram, List.of("courier"), CLIENT_NAMES)).toString();
         }
-        md.append("| client | req/s | MiB/s | CPU µs/req | alloc B/req | p50 µs | p99 µs | p99.9 µs | JIT ms | GC ms | errors | n "
+        md.append("| client | req/s | MiB/s | CPU µs/req | alloc B/req | p50 µs | p99 µs | p99.9 µs | warm-up s | JIT ms | GC ms | errors | n "
                 + "| server counted | server CPU µs/req | other cores | vs Courier: req/s | vs Courier: CPU/req |\n");
-        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         Summary courier = clients.get("courier");
         for (Map.Entry<String, Summary> e : clients.entrySet()) {
             Summary s = e.getValue();
@@ -274,6 +344,7 @@ public final class ResultsReport {
                     .append(" | ").append(num(s.median("p50_us"), 0))
                     .append(" | ").append(num(s.median("p99_us"), 0))
                     .append(" | ").append(num(s.median("p999_us"), 0))
+                    .append(" | ").append(num(s.median("warmup_s"), 1))
                     .append(" | ").append(num(s.max("jit_ms"), 0))
                     .append(" | ").append(num(s.median("gc_ms"), 0))
                     .append(" | ").append(num(s.sum("errors"), 0))
@@ -289,37 +360,60 @@ public final class ResultsReport {
         return md.append('\n').toString();
     }
 
-    /** The idle-memory table, then the classes whose heap grew most per connection (Courier's, if it was profiled). */
-    private static String idleTable(Map<String, Summary> clients, List<Map<String, String>> histogram) {
+    /**
+     * The idle-memory table with a ratio column per Courier ({@code couriers}: "courier", or one per TLS
+     * engine), then per profiled client the classes whose heap grew most per connection.
+     */
+    static String idleTable(Map<String, Summary> clients, List<Map<String, String>> histogram, List<String> couriers,
+                            Map<String, String> names) {
         StringBuilder md = new StringBuilder();
-        md.append("| client | connections opened | heap KiB/conn | direct KiB/conn | total KiB/conn | open s | errors | n "
-                + "| vs Courier: KiB/conn |\n|---|--:|--:|--:|--:|--:|--:|--:|--:|\n");
-        Summary courier = clients.get("courier");
+        md.append("| client | connections opened | heap KiB/conn | direct KiB/conn | total KiB/conn | RSS outside heap KiB/conn "
+                + "| open s | errors | n");
+        StringBuilder align = new StringBuilder("|---|--:|--:|--:|--:|--:|--:|--:|--:");
+        for (String c : couriers) {
+            if (clients.containsKey(c)) {
+                md.append(" | vs ").append(names.getOrDefault(c, c)).append(": KiB/conn");
+                align.append("|--:");
+            }
+        }
+        md.append(" |\n").append(align).append("|\n");
         for (Map.Entry<String, Summary> e : clients.entrySet()) {
             Summary s = e.getValue();
-            String name = CLIENT_NAMES.getOrDefault(e.getKey(), e.getKey());
-            md.append("| ").append("courier".equals(e.getKey()) ? "**" + name + "**" : name)
+            String name = names.getOrDefault(e.getKey(), e.getKey());
+            md.append("| ").append(couriers.contains(e.getKey()) ? "**" + name + "**" : name)
                     .append(" | ").append(num(s.median("connections"), 0))
                     .append(" | ").append(num(s.median("heap_kib_per_conn"), 2))
                     .append(" | ").append(num(s.median("direct_kib_per_conn"), 2))
                     .append(" | ").append(num(s.median("total_kib_per_conn"), 2))
+                    .append(" | ").append(num(s.median("rss_outside_heap_kib_per_conn"), 2))
                     .append(" | ").append(num(s.median("open_seconds"), 1))
                     .append(" | ").append(num(s.sum("errors"), 0))
-                    .append(" | ").append(s.windows)
-                    .append(" | ").append(courier == null || courier == s ? ""
-                            : ratio(courier.median("total_kib_per_conn"), s.median("total_kib_per_conn")))
-                    .append(" |\n");
+                    .append(" | ").append(s.windows);
+            for (String c : couriers) {
+                Summary courier = clients.get(c);
+                if (courier != null) {
+                    md.append(" | ").append(courier == s ? "" : ratio(courier.median("total_kib_per_conn"), s.median("total_kib_per_conn")));
+                }
+            }
+            md.append(" |\n");
         }
         md.append("\nKiB per connection: (heap + direct memory after full GCs with the connections idle in the pool) minus the "
                 + "same before they were opened (after a warm-up of 16 requests, whose 16 connections the pool keeps too: it "
                 + "then holds 10,000), divided by the sockets opened. Go's \"direct\" column is goroutine stacks. "
+                + "\"RSS outside heap\" (JVM clients): the growth of the process's resident memory outside the Java heap "
+                + "per connection, which also holds what native libraries (BoringSSL) keep per connection, besides direct "
+                + "memory, and memory malloc freed but kept: an upper bound. "
                 + "\"vs Courier\" < 1: Courier holds less.\n\n");
-        if (!histogram.isEmpty()) {
-            md.append("Heap per idle connection by class (").append(CLIENT_NAMES.getOrDefault(histogram.get(0).get("client"),
-                    histogram.get(0).get("client"))).append(", `GC.class_histogram` after minus before, per connection):\n\n")
+        for (String client : clients.keySet()) {
+            List<Map<String, String>> own = histogram.stream().filter(h -> client.equals(h.get("client"))).toList();
+            if (own.isEmpty()) {
+                continue;
+            }
+            md.append("Heap per idle connection by class (").append(names.getOrDefault(client, client))
+                    .append(", `GC.class_histogram` after minus before, per connection):\n\n")
                     .append("| class | instances/conn | bytes/conn |\n|---|--:|--:|\n");
             Map<String, Map<String, String>> byClass = new LinkedHashMap<>(); // the first run's, with --runs > 1
-            histogram.forEach(h -> byClass.putIfAbsent(h.get("class"), h));
+            own.forEach(h -> byClass.putIfAbsent(h.get("class"), h));
             for (Map<String, String> h : byClass.values()) {
                 md.append("| `").append(h.get("class")).append("` | ").append(h.get("instances_per_conn"))
                         .append(" | ").append(h.get("bytes_per_conn")).append(" |\n");

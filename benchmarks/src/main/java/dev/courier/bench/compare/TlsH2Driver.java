@@ -20,7 +20,9 @@ import org.HdrHistogram.Histogram;
  * <p>Clients: {@code courier-jdk} and {@code courier-boringssl} (Courier's own adapter, the engine chosen
  * with {@code -Dcourier.tls.engine}, which replaces the Transport's AUTO), {@code jdk}, {@code reactor},
  * {@code apache} (the plain comparison's adapters over HTTP/1.1; HTTP/2 adapters of their own in
- * {@code tlsh2}) and {@code vertx} (HTTP/2 only). {@code --prime true} completes one request before the
+ * {@code tlsh2}), {@code vertx} (HTTP/2 only), and for {@code idle10k-tls} also {@code ahc} and {@code jetty}
+ * (their plain adapters over https; {@code --histogram N} as in {@link Driver}). The warm-up is
+ * {@link Warmup}'s, with the same options as {@link Driver}'s. {@code --prime true} completes one request before the
  * load starts, so that the load finds an open connection (for HTTP/2: one whose SETTINGS are known). Exit status 0 when every window completed requests
  * without error, 1 otherwise, 2 on bad arguments.
  */
@@ -44,6 +46,10 @@ public final class TlsH2Driver {
                 return h2 ? "dev.courier.bench.compare.tlsh2.ApacheH2Adapter" : "dev.courier.bench.compare.clients.ApacheAdapter";
             case "vertx":
                 return h2 ? "dev.courier.bench.compare.tlsh2.VertxH2Adapter" : null;
+            case "ahc": // HTTP/1.1 only here: idle10k-tls
+                return h2 ? null : "dev.courier.bench.compare.clients.AsyncHttpClientAdapter";
+            case "jetty":
+                return h2 ? null : "dev.courier.bench.compare.clients.JettyAdapter";
             default:
                 return null;
         }
@@ -70,7 +76,7 @@ public final class TlsH2Driver {
             // Read when the Transport is built: CourierAdapter leaves the engine to AUTO, which this replaces.
             System.setProperty("courier.tls.engine", clientName.substring("courier-".length()));
         }
-        double warmup = Double.parseDouble(opts.getOrDefault("warmup", "20"));
+        Warmup warmup = Warmup.fromOptions(opts, "20");
         double measure = Double.parseDouble(opts.getOrDefault("measure", "6"));
         int windows = Integer.parseInt(opts.getOrDefault("windows", "3"));
         String server = opts.getOrDefault("server", "nginx");
@@ -78,6 +84,17 @@ public final class TlsH2Driver {
 
         ClientAdapter client = (ClientAdapter) Class.forName(adapterClass).getDeclaredConstructor().newInstance();
         client.open(URI.create(opts.get("url")), shape);
+        if (shape.idleMemory()) {
+            Map<String, Object> line;
+            try {
+                line = IdleMemory.run(client, clientName, shape, server, Integer.parseInt(opts.getOrDefault("histogram", "0")));
+            } finally {
+                client.close();
+            }
+            line.put("workload", workload.id());
+            System.out.println(Driver.format(line));
+            System.exit((Long) line.get("errors") == 0 && (Long) line.get("connections") > 0 ? 0 : 1);
+        }
         if (Boolean.parseBoolean(opts.getOrDefault("prime", "false"))) {
             prime(client);
         }
@@ -85,7 +102,7 @@ public final class TlsH2Driver {
         boolean clean = true;
         try {
             loop.start();
-            Driver.sleep(warmup);
+            warmup.run(() -> Driver.exerciseMeasurement(loop, null));
             if (loop.completed() == 0) {
                 throw new IllegalStateException("no request completed during the warm-up", loop.firstError());
             }
@@ -97,6 +114,7 @@ public final class TlsH2Driver {
                 Histogram latencies = loop.latencies();
                 Map<String, Object> line = Driver.result(clientName, client.version(), shape, server, w, begin, end, latencies);
                 line.put("workload", workload.id());
+                warmup.addTo(line);
                 clean &= (Long) line.get("errors") == 0 && (Long) line.get("requests") > 0;
                 System.out.println(Driver.format(line));
                 System.out.flush();
@@ -131,9 +149,10 @@ public final class TlsH2Driver {
 
     private static void usage(String problem) {
         System.err.println(problem);
-        System.err.println("usage: TlsH2Driver --client courier-jdk|courier-boringssl|jdk|reactor|apache|vertx"
-                + " --workload tls-handshake|tls-resume|tls-get1k-c16|h2-get1k-c128|h2-cold128 --url https://HOST:PORT"
-                + " [--server NAME] [--warmup S] [--measure S] [--windows N] [--prime true|false]");
+        System.err.println("usage: TlsH2Driver --client courier-jdk|courier-boringssl|jdk|reactor|apache|vertx|ahc|jetty"
+                + " --workload tls-handshake|tls-resume|tls-get1k-c16|h2-get1k-c128|h2-cold128|idle10k-tls --url https://HOST:PORT"
+                + " [--server NAME] [--warmup MAX_S] [--warmup-min S] [--warmup-quiet-ms MS] [--warmup-quiet-s S]"
+                + " [--measure S] [--windows N] [--prime true|false] [--histogram N]");
         System.exit(2);
     }
 }

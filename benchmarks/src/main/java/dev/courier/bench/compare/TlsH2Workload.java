@@ -5,8 +5,9 @@ import java.util.stream.Collectors;
 
 /**
  * The workloads of the TLS and HTTP/2 comparison ({@code run-tls-h2.sh}), each a GET of the 1 KiB file
- * {@code /1k} over https, run on the request shape of a plain {@link Workload} (so that the plain
- * comparison's adapters serve the HTTP/1.1 ones unchanged) against one of nginx's TLS ports.
+ * {@code /1k} over https (but {@code idle10k-tls}: nginx's slow {@code /idle}), run on the request shape
+ * of a plain {@link Workload} (so that the plain comparison's adapters serve the HTTP/1.1 ones unchanged)
+ * against one of nginx's TLS ports.
  */
 public enum TlsH2Workload {
     TLS_HANDSHAKE("tls-handshake", Workload.CLOSE_C16, false,
@@ -22,7 +23,10 @@ public enum TlsH2Workload {
                     + "client first completes one request, so that the 128 find a connection whose SETTINGS are known"),
     H2_COLD_128("h2-cold128", Workload.GET_1K_C128, true,
             "The connections a client opens when 128 HTTP/2 requests start at once on a cold client (no "
-                    + "connection yet), as a user's first burst does; a short run, only the connection count matters");
+                    + "connection yet), as a user's first burst does; a short run, only the connection count matters"),
+    IDLE_10K_TLS("idle10k-tls", Workload.IDLE_10K, false,
+            "heap + direct memory per idle pooled TLS connection (HTTP/1.1: the port offers no h2), over 10,000 of "
+                    + "them, as idle10k (not a load loop)");
 
     private final String id;
     private final Workload shape;

@@ -25,6 +25,14 @@ public enum Workload {
     IDLE_10K("idle10k", "GET", "/idle", 0, 10_000, true, 3072,
             "heap + direct memory per idle pooled keep-alive connection, over 10,000 of them (not a load loop)");
 
+    /**
+     * The connect and TLS handshake timeouts the adapters set, where the client has them, for the
+     * idle-memory workloads: 10,000 connections and TLS handshakes started at once queue (in the listen
+     * backlog, then in nginx's one worker) on two cores for longer than the usual 5-30 s defaults, and
+     * those workloads measure memory, not connection latency.
+     */
+    public static final java.time.Duration IDLE_CONNECT_TIMEOUT = java.time.Duration.ofMinutes(3);
+
     /** The size of the chunk a streamed upload repeats. */
     public static final int UPLOAD_CHUNK = 64 * 1024;
 

@@ -47,7 +47,10 @@ public final class AsyncHttpClientAdapter implements ClientAdapter {
                 .setFollowRedirect(false)
                 .setCompressionEnforced(false)
                 .setRequestTimeout(Duration.ofMinutes(2))
-                .setReadTimeout(Duration.ofMinutes(2)));
+                .setReadTimeout(Duration.ofMinutes(2))
+                // see Workload.IDLE_CONNECT_TIMEOUT (AHC's defaults: 5 s and 10 s)
+                .setConnectTimeout(workload.idleMemory() ? Workload.IDLE_CONNECT_TIMEOUT : Duration.ofSeconds(5))
+                .setHandshakeTimeout((int) (workload.idleMemory() ? Workload.IDLE_CONNECT_TIMEOUT : Duration.ofSeconds(10)).toMillis()));
         RequestBuilder b = new RequestBuilder(workload.method()).setUrl(base.resolve(workload.path()).toString());
         if (workload.streamedUpload()) {
             ByteBuffer chunk = RepeatingPublisher.chunk(Workload.UPLOAD_CHUNK);

@@ -25,12 +25,16 @@ public final class CourierAdapter implements ClientAdapter {
     @Override
     public void open(URI base, Workload workload) {
         int pool = Math.max(64, workload.concurrency());
-        transport = Transport.newBuilder()
+        Transport.Builder tb = Transport.newBuilder()
                 .maxIdleConns(Math.max(256, pool))
                 .maxIdleConnsPerHost(pool)
                 .disableKeepAlives(!workload.keepAlive())
-                .disableCompression(true)
-                .build();
+                .disableCompression(true);
+        if (workload.idleMemory()) {
+            // see Workload.IDLE_CONNECT_TIMEOUT (defaults 30 s and 10 s)
+            tb.connectTimeout(Workload.IDLE_CONNECT_TIMEOUT).tlsHandshakeTimeout(Workload.IDLE_CONNECT_TIMEOUT);
+        }
+        transport = tb.build();
         client = Client.newBuilder().transport(transport).build();
         Request.Builder b = Request.newBuilder(base.resolve(workload.path()));
         if (workload.streamedUpload()) {

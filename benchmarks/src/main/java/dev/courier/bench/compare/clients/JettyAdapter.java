@@ -42,6 +42,7 @@ public final class JettyAdapter implements ClientAdapter {
         client.setMaxRequestsQueuedPerDestination(Math.max(1024, 2 * pool));
         client.setFollowRedirects(false);
         if (workload.idleMemory()) {
+            client.setConnectTimeout(Workload.IDLE_CONNECT_TIMEOUT.toMillis()); // see there (Jetty's default: 15 s)
             // Jetty opens a new connection only while it has fewer pending than queued requests, and then
             // reuses the first to finish: it held about 7,000 of the 10,000 asked for. This makes it open
             // one per request, as every other client does unasked.

@@ -6,6 +6,7 @@ import dev.courier.bench.compare.Versions;
 import dev.courier.bench.compare.Workload;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.time.Duration;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.netty.http.Http11SslContextSpec;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
 
@@ -43,6 +45,14 @@ public final class ReactorNettyAdapter implements ClientAdapter {
                 .keepAlive(workload.keepAlive())
                 .compress(false)
                 .followRedirect(false);
+        if (workload.idleMemory()) {
+            // see Workload.IDLE_CONNECT_TIMEOUT (Reactor's defaults: 30 s and 10 s)
+            client = client.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Workload.IDLE_CONNECT_TIMEOUT.toMillis());
+            if ("https".equals(base.getScheme())) { // the JDK's default trust, as without this
+                client = client.secure(spec -> spec.sslContext(Http11SslContextSpec.forClient())
+                        .handshakeTimeout(Workload.IDLE_CONNECT_TIMEOUT));
+            }
+        }
         if (workload.requestBodySize() > 0) {
             long size = workload.requestBodySize();
             client = client.headers(h -> h.set(HttpHeaderNames.CONTENT_LENGTH, size));
