@@ -9,6 +9,7 @@ import dev.courier.http.testing.ServerResponse;
 import dev.courier.http.testing.TestServer;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,11 +34,23 @@ class ClientExecutorTest {
         TestServer server = courier.server();
         Client c = Client.newBuilder().transport(courier.transport()).executor(executor).build();
         AtomicReference<String> thread = new AtomicReference<>();
-        String body = c.get(server.uri("/x").toString())
+        // The executor is held until the continuation is attached: a continuation attached to a future that
+        // completed already would run on the attaching thread instead, whatever the executor.
+        CountDownLatch attached = new CountDownLatch(1);
+        executor.execute(() -> {
+            try {
+                attached.await(10, SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        CompletableFuture<String> text = c.get(server.uri("/x").toString())
                 .thenCompose(r -> {
                     thread.set(Thread.currentThread().getName());
                     return r.body().text();
-                }).get(10, SECONDS);
+                });
+        attached.countDown();
+        String body = text.get(10, SECONDS);
         assertThat(body).isEqualTo("ok");
         assertThat(thread.get()).isEqualTo("caller-pool");
     }
