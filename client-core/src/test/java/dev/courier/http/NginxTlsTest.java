@@ -129,6 +129,26 @@ class NginxTlsTest {
         assertThat(second).containsEntry("tls-protocol", version).containsEntry("tls-session-reused", "r");
     }
 
+    /**
+     * tlsSessionCacheSize bounds the sessions kept: with room for one, a session with nginx's second port
+     * pushes out the first port's, whose next connection then makes a full handshake; with the default,
+     * it resumes.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"TLSv1.2", "TLSv1.3"})
+    void sessionCacheSizeBoundsTheSessionsKeptForResumption(String version) throws Exception {
+        Transport one = courier.transport(b -> b.trustPem(nginx.caPem()).tlsProtocols(version).disableKeepAlives(true)
+                .disableHttp2(true).tlsSessionCacheSize(1));
+        Transport roomy = courier.transport(b -> b.trustPem(nginx.caPem()).tlsProtocols(version).disableKeepAlives(true)
+                .disableHttp2(true));
+        for (Transport t : new Transport[] {one, roomy}) {
+            echo(t, nginx.http1Uri("/echo"));
+            echo(t, nginx.h2Uri("/echo"));
+        }
+        assertThat(echo(one, nginx.http1Uri("/echo"))).containsEntry("tls-session-reused", ".");
+        assertThat(echo(roomy, nginx.http1Uri("/echo"))).containsEntry("tls-session-reused", "r");
+    }
+
     @Test
     void h2PortServesTheExchangeOverTls() throws Exception {
         Transport t = transport();

@@ -185,6 +185,8 @@ class TlsTest {
         assertThatThrownBy(() -> Transport.newBuilder().tlsProtocols("TLSv1.3", "TLSv1.9"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("tlsProtocols: TLSv1.9 is not a TLS version (use TLSv1.3, TLSv1.2, TLSv1.1, TLSv1)");
+        assertThatThrownBy(() -> Transport.newBuilder().tlsSessionCacheSize(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tlsSessionCacheSize must be at least 1, got 0");
         assertThatThrownBy(() -> Transport.newBuilder().tlsEngine(null))
                 .isInstanceOf(NullPointerException.class).hasMessage("tlsEngine");
         assertThatThrownBy(() -> Transport.newBuilder().tlsCiphers("TLS_AES_128_GCM_SHA256", " "))
