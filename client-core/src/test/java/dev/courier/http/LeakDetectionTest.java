@@ -15,6 +15,7 @@ import java.lang.ref.WeakReference;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
@@ -147,6 +148,29 @@ class LeakDetectionTest {
     }
 
     /** Sends a request, subscribes {@code sub} to its body and forgets the response. */
+    /**
+     * The other way round: what the caller let go of is collected even though the connection it came over
+     * stays pooled. An idle HTTP/1.1 connection (whose request writer serves its exchanges in turn) keeps
+     * nothing of its last exchange: not the request, not the response.
+     */
+    @Test
+    void anIdlePooledConnectionKeepsNothingOfItsLastExchange() throws Exception {
+        TestServer server = courier.server();
+        Transport t = courier.transport();
+        List<WeakReference<Object>> gone = exchangeAndDrop(t, server.uri("/small"));
+        Await.until("the connection is idle in the pool", () -> t.stats().idle() == 1);
+        assertThat(gcUntil(() -> gone.stream().allMatch(w -> w.get() == null), SECONDS.toNanos(10)))
+                .as("the request and response of the finished exchange are collected").isTrue();
+        assertThat(t.stats().idle()).isEqualTo(1);
+    }
+
+    private static List<WeakReference<Object>> exchangeAndDrop(Transport t, URI uri) throws Exception {
+        Request request = Request.newBuilder(uri).post(RequestBody.of("sent", StandardCharsets.UTF_8)).build();
+        Response r = t.roundTrip(request).get(10, SECONDS);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("ok");
+        return List.of(new WeakReference<>(request), new WeakReference<>(r));
+    }
+
     private static WeakReference<Response> subscribeAndDrop(Transport t, URI uri, GatedSubscriber sub) throws Exception {
         Response r = t.roundTrip(Request.newBuilder(uri).build()).get(10, SECONDS);
         r.body().subscribe(sub);

@@ -390,6 +390,9 @@ public final class Http1Exchange extends Exchange implements BodySource {
             writer.stop();
         }
         boolean reusable = keepAlive && responseComplete && requestWritten();
+        if (writer != null) {
+            writer.unbind();
+        }
         if (reusable) {
             handler.end(this);
         } else {

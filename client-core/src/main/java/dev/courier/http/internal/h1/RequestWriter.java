@@ -79,6 +79,16 @@ final class RequestWriter implements ChannelFutureListener {
         exchange = next;
     }
 
+    /**
+     * The exchange is over on this connection: the writer lets go of it, so that an idle pooled connection
+     * keeps no request, exchange or body reachable. What it recorded of the attempt (bodyStarted, isDone)
+     * still answers until the next {@link #bind}; late signals of the attempt are ignored from now on.
+     */
+    void unbind() {
+        exchange = null;
+        channel = null;
+    }
+
     // The exchange's request and context are not copied into fields here: a field is bytes on every request.
 
     private TransportContext ctx() {
@@ -470,7 +480,7 @@ final class RequestWriter implements ChannelFutureListener {
     }
 
     private void failed(Throwable cause) {
-        if (stopped && exchange.isFinished()) {
+        if (exchange == null || stopped && exchange.isFinished()) {
             return;
         }
         boolean nothingWritten = !anyWritten && (cause instanceof ClosedChannelException || !channel.isActive());
