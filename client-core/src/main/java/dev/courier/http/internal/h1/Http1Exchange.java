@@ -452,10 +452,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
         body = null;
         bodyExpected = -1;
         bodyReceived = 0;
-        if (writer != null) {
-            writer.reset(); // the old connection's writer: its late signals are now ignored
-            writer = null;
-        }
+        writer = null; // the old connection's, unbound when this exchange finished there (its late signals are ignored)
     }
 
     /** Whether this attempt's request is wholly on the wire. */
