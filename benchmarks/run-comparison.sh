@@ -44,6 +44,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+. "$HERE/lib.sh"
 ALL_WORKLOADS="get1k-c1,get1k-c16,get1k-c128,get1k-c1024,get1m-c4,upload64m,post4k-c16,close-c16,idle10k"
 # run by run-tls-h2.sh; tls-resume only when asked for (issue 6 names the full handshake)
 TLS_WORKLOADS_ALL="tls-handshake,tls-resume,tls-get1k-c16,h2-cold128,h2-get1k-c128,idle10k-tls"
@@ -113,7 +114,6 @@ spec() {
 }
 for w in ${WORKLOADS//,/ } ${NETTY_WORKLOADS//,/ }; do spec "$w" > /dev/null; done
 case ",$NETTY_WORKLOADS," in *,idle10k,*) echo "idle10k runs on nginx only (BenchServer has no slow /idle)" >&2; exit 2 ;; esac
-has() { [[ ",$1," == *",$2,"* ]]; }
 
 # The plain part's clients (courier-jdk or courier-boringssl alone also mean Courier there) and the TLS
 # part's (where "courier" is both engines); h2load and Vert.x take part in the TLS part only.
@@ -138,7 +138,6 @@ tls_args() {
   printf '%s\0' "${a[@]}"
 }
 
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 install_tools() {
   local missing=()
@@ -147,12 +146,7 @@ install_tools() {
   command -v wrk > /dev/null || missing+=(wrk)
   command -v gnuplot > /dev/null || missing+=(gnuplot-nox)
   [ -x /usr/bin/time ] || missing+=(time)
-  [ ${#missing[@]} -eq 0 ] && return
-  [ "$INSTALL" = 1 ] || { echo "missing: ${missing[*]} (and --no-install)" >&2; exit 1; }
-  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  log "installing ${missing[*]}"
-  $sudo apt-get update -q > /dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" > /dev/null
+  install_missing ${missing[@]+"${missing[@]}"}
 }
 
 # An estimate, so that nobody starts an hour's run by mistake. The adaptive warm-up ends between its
@@ -231,22 +225,6 @@ if has "$CLIENTS" go; then
   (cd "$HERE/go" && go build -o "$RUN_DIR/gohttp" .) >> "$RUN_DIR/logs/build.log" 2>&1 \
     || { tail -30 "$RUN_DIR/logs/build.log" >&2; exit 1; }
 fi
-
-# A port below the ephemeral range: one in it may be the local port of some client's TIME_WAIT socket
-# (idle10k leaves 10,000), which a listener cannot bind although nothing answers on it.
-free_port() {
-  local p low; low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2> /dev/null || echo 32768)
-  [ "$low" -gt 11000 ] || low=32768
-  while :; do
-    p=$((10000 + RANDOM % (low - 10000)))
-    (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null || { echo "$p"; return; }
-  done
-}
-
-wait_port() {
-  for _ in $(seq 100); do (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null && return 0; sleep 0.1; done
-  echo "nothing listens on 127.0.0.1:$1" >&2; return 1
-}
 
 start_nginx() {
   local base=/dev/shm; [ -w "$base" ] || base=${TMPDIR:-/tmp}

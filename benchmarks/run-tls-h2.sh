@@ -40,6 +40,7 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
+. "$HERE/lib.sh"
 ALL_WORKLOADS="tls-handshake,tls-resume,tls-get1k-c16,h2-cold128,h2-get1k-c128,idle10k-tls"
 ALL_CLIENTS="courier-jdk,courier-boringssl,go,wrk,h2load,jdk,reactor,ahc,apache,jetty,vertx"
 MODE=quick WORKLOADS="tls-handshake,tls-get1k-c16,h2-cold128,h2-get1k-c128" CLIENTS=$ALL_CLIENTS WARMUP=15 HS_WARMUP=45
@@ -88,8 +89,6 @@ case $KEY in ec|rsa) ;; *) echo "--key must be ec or rsa" >&2; exit 2 ;; esac
 JVM_OPTS=${JVM_OPTS:--Xms2g -Xmx2g -XX:+UseG1GC -Djava.util.concurrent.ForkJoinPool.common.parallelism=2 -Dorg.slf4j.simpleLogger.defaultLogLevel=warn}
 JVM_OPTS="$JVM_OPTS -Dorg.slf4j.simpleLogger.log.dev.courier.http.Transport=info"
 
-has() { [[ ",$1," == *",$2,"* ]]; }
-log() { printf '%s %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # The workloads each client runs: wrk has no HTTP/2, h2load is run for HTTP/2 only (the limit reference),
 # the JVM peers and Go where the issue names them, Vert.x for HTTP/2 only. h2-cold128 is a short run (no
@@ -117,12 +116,7 @@ install_tools() {
   command -v openssl > /dev/null || missing+=(openssl)
   command -v ss > /dev/null || missing+=(iproute2)
   [ -x /usr/bin/time ] || missing+=(time)
-  [ ${#missing[@]} -eq 0 ] && return
-  [ "$INSTALL" = 1 ] || { echo "missing: ${missing[*]} (and --no-install)" >&2; exit 1; }
-  local sudo=""; [ "$(id -u)" = 0 ] || sudo=sudo
-  log "installing ${missing[*]}"
-  $sudo apt-get update -q > /dev/null
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" > /dev/null
+  install_missing ${missing[@]+"${missing[@]}"}
 }
 
 # The adaptive warm-up ends between its minimum and its cap; the estimate takes the warm-up the JVM clients
@@ -202,22 +196,6 @@ if has "$CLIENTS" go; then
   (cd "$HERE/go" && go build -o "$RUN_DIR/gohttp" .) >> "$RUN_DIR/logs/build.log" 2>&1 \
     || { tail -30 "$RUN_DIR/logs/build.log" >&2; exit 1; }
 fi
-
-# A port below the ephemeral range: one in it may be the local port of some client's TIME_WAIT socket
-# (idle10k and idle10k-tls leave 10,000 each), which a listener cannot bind although nothing answers on it.
-free_port() {
-  local p low; low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2> /dev/null || echo 32768)
-  [ "$low" -gt 11000 ] || low=32768
-  while :; do
-    p=$((10000 + RANDOM % (low - 10000)))
-    (exec 3<> "/dev/tcp/127.0.0.1/$p") 2> /dev/null || { echo "$p"; return; }
-  done
-}
-
-wait_port() {
-  for _ in $(seq 100); do (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null && return 0; sleep 0.1; done
-  echo "nothing listens on 127.0.0.1:$1" >&2; return 1
-}
 
 # A test CA and a server certificate for 127.0.0.1 (and localhost), made fresh for each run.
 make_certs() {
