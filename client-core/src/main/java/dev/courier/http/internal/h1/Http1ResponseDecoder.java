@@ -56,11 +56,6 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
         }
     }
 
-    private enum State { HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, BROKEN }
-
-    private final Http1Connection connection;
-    private final int maxHeadBytes;
-    private final HeadParser parser = new HeadParser();
     private static final byte[] NO_BYTES = new byte[0];
     /** Scratch space for status lines, one per event loop thread rather than per connection. */
     private static final FastThreadLocal<byte[]> STATUS_LINE = new FastThreadLocal<>() {
@@ -69,6 +64,12 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
             return new byte[128];
         }
     };
+
+    private enum State { HEAD, FIXED, UNTIL_CLOSE, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, UPGRADED, BROKEN }
+
+    private final Http1Connection connection;
+    private final int maxHeadBytes;
+    private final HeadParser parser = new HeadParser();
 
     private State state = State.HEAD;
     /** The request in flight is a HEAD: its response has no body whatever its fields say. */
