@@ -304,6 +304,29 @@ class HttpProxyTest {
         assertThat(origin.requestCount()).isEqualTo(2);
     }
 
+    /**
+     * CVE-2025-22870 end to end: the zone of {@code [::%25.example.com]} spells a NO_PROXY domain, yet the
+     * request must go to the proxy. The origin listens on ::1, where a direct dial to {@code [::]} would land
+     * (Linux connects the unspecified address to the local host), so the bypass shows as the wrong body.
+     */
+    @Test
+    void anIpv6ZoneSpellingANoProxyDomainStillGoesThroughTheProxy() throws Exception {
+        TestServer proxyServer = courier.server();
+        proxyServer.dispatcher(r -> ServerResponse.ok("via proxy"));
+        TestServer origin = courier.server(java.net.InetAddress.getByName("::1"));
+        origin.dispatcher(r -> ServerResponse.ok("direct"));
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of(
+                "HTTP_PROXY", "http://127.0.0.1:" + proxyServer.port(), "NO_PROXY", "example.com"));
+        Client client = Client.newBuilder().transport(courier.transport(b -> b.proxy(env))).build();
+
+        String url = "http://[::%25.example.com]:" + origin.port() + "/zone";
+        assertThat(read(client.get(url))).isEqualTo("via proxy");
+
+        RecordedRequest seen = proxyServer.takeRequest();
+        assertThat(seen.target()).startsWith("http://[::").endsWith("]:" + origin.port() + "/zone");
+        assertThat(origin.requestCount()).isZero();
+    }
+
     @Test
     void aSelectorThatThrowsFailsTheRequestInThePhaseProxy() {
         Transport t = courier.transport(b -> b.proxy(request -> {

@@ -87,6 +87,33 @@ class ProxySelectorTest {
         assertThat(chosen(env, url).isPresent()).isEqualTo(proxied);
     }
 
+    /**
+     * CVE-2025-22870 (fixed in golang.org/x/net v0.36.0): the zone of an IPv6 literal ("%25" then anything,
+     * RFC 6874) is part of an IP address, never a host name, so a domain rule must not match it. An IP
+     * literal is matched against IP and CIDR rules only, with its zone removed.
+     */
+    @ParameterizedTest(name = "[{index}] NO_PROXY={0}, {1} proxied={2}")
+    @CsvSource(delimiter = '|', value = {
+            "example.com              | http://[1000::%25.example.com]:123/  | true",
+            ".example.com             | http://[1000::%25.example.com]:123/  | true",
+            "*.example.com            | http://[1000::%25.example.com]:123/  | true",
+            "example.com              | https://[1000::%25.example.com]/     | true",
+            "eth0                     | http://[fe80::1%25eth0]:8080/        | true",
+            "example.com:123          | http://[1000::%25.example.com]:123/  | true",
+            "1000::                   | http://[1000::%25.example.com]:123/  | false",
+            "[1000::]:123             | http://[1000::%25.example.com]:123/  | false",
+            "[1000::]:124             | http://[1000::%25.example.com]:123/  | true",
+            "fe80::1                  | http://[fe80::1%25eth0]:8080/        | false",
+            "fe80::/10                | http://[fe80::1%25eth0]:8080/        | false",
+            "''                       | http://[fe80::1%25eth0]:8080/        | true",
+            "''                       | http://[::1%25lo]:8080/              | false",
+    })
+    void anIpv6ZoneIsNeverMatchedAsAHostName(String noProxy, String url, boolean proxied) {
+        Map<String, String> env = Map.of("HTTP_PROXY", "http://proxy.test:3128", "HTTPS_PROXY", "http://proxy.test:3128",
+                "NO_PROXY", noProxy);
+        assertThat(chosen(env, url).isPresent()).isEqualTo(proxied);
+    }
+
     @Test
     void inACgiEnvironmentHttpProxyIsRefusedButHttpsProxyStillServes() {
         ProxySelector env = ProxySelector.fromEnvironment(Map.of("HTTP_PROXY", "http://evil.test:1",
