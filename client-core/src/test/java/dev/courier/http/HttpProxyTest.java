@@ -328,6 +328,22 @@ class HttpProxyTest {
     }
 
     @Test
+    void aProxyVariableWithASchemeCourierCannotSpeakFailsTheRequestBeforeAnythingIsSent() throws Exception {
+        TestServer proxyServer = courier.server();
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of(
+                "HTTP_PROXY", "foo://alice:s3cret@127.0.0.1:" + proxyServer.port()));
+        Transport t = courier.transport(b -> b.proxy(env));
+
+        RequestException e = failure(Client.newBuilder().transport(t).build().get("http://origin.test/x"));
+
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.PROXY);
+        assertThat(e.url()).isEqualTo("http://origin.test/x");
+        assertThat(e.getMessage()).contains("HTTP_PROXY=\"foo://alice:***@127.0.0.1:" + proxyServer.port() + "\"")
+                .contains("http, https, socks5, socks5h and socks4a").doesNotContain("s3cret");
+        assertThat(proxyServer.connectionCount()).isZero();
+    }
+
+    @Test
     void aSelectorThatThrowsFailsTheRequestInThePhaseProxy() {
         Transport t = courier.transport(b -> b.proxy(request -> {
             throw new IllegalStateException("no proxy today");

@@ -179,6 +179,50 @@ class ProxySelectorTest {
                 .hasMessageContaining("HTTPS_PROXY").hasMessageNotContaining("secret");
     }
 
+    /**
+     * Only a value with no scheme at all is taken as http (Go's {@code parseProxy} since x/net's fix for a
+     * "host:port" value); a scheme Courier cannot speak is never turned into a proxy named after that scheme.
+     */
+    @ParameterizedTest(name = "[{index}] {0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "HTTP_PROXY  | foo://proxy.test:1            | http://example.com/",
+            "HTTP_PROXY  | ftp://proxy.test:21           | http://example.com/",
+            "http_proxy  | socks4://proxy.test:1080      | http://example.com/",
+            "HTTPS_PROXY | quic://proxy.test:443         | https://example.com/",
+            "https_proxy | FOO://proxy.test:1            | https://example.com/",
+    })
+    void anUnsupportedSchemeFailsTheRequestNamingTheVariableAndTheSchemesCourierSpeaks(String name, String value,
+                                                                                       String url) {
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of(name, value));
+        assertThatThrownBy(() -> env.select(Request.newBuilder(url).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(name + "=\"" + value + "\"")
+                .hasMessageContaining("unsupported proxy scheme")
+                .hasMessageContaining("http, https, socks5, socks5h and socks4a");
+    }
+
+    @Test
+    void anUnsupportedSchemeIsReportedWithoutThePasswordAndOnlyWhereTheProxyWouldServe() {
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of("HTTP_PROXY", "foo://u:secret@proxy.test:1",
+                "NO_PROXY", "direct.test"));
+        assertThatThrownBy(() -> env.select(Request.newBuilder("http://example.com/").build()))
+                .hasMessageContaining("foo://u:***@proxy.test:1").hasMessageNotContaining("secret");
+        assertThat(env.select(Request.newBuilder("http://direct.test/").build())).isEmpty();
+        assertThat(env.select(Request.newBuilder("http://127.0.0.1/").build())).isEmpty();
+        assertThat(env.select(Request.newBuilder("https://example.com/").build())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource({
+            "localhost:3128,               http://localhost:3128",
+            "127.0.0.1:3128,               http://127.0.0.1:3128",
+            "u:pw@proxy.test:3128,         http://u:pw@proxy.test:3128",
+            "SOCKS5://proxy.test:1080,     SOCKS5://proxy.test:1080",
+    })
+    void onlyAValueWithoutSchemeIsTakenAsHttp(String value, String expected) {
+        assertThat(chosen(Map.of("HTTP_PROXY", value), "http://example.com/")).contains(expected);
+    }
+
     @Test
     void fixedNoneAndJdkAdapters() {
         Request r = Request.newBuilder("http://example.com/").build();
