@@ -148,6 +148,36 @@ class RedirectTest {
         assertThat(server.requestCount()).isEqualTo(10);
     }
 
+    /** As Go's {@code Get "/?n=10": stopped after 10 redirects}: the error names the Location refused, not the last hop sent. */
+    @Test
+    void theRedirectLimitNamesTheLocationItRefused() throws Exception {
+        TestServer server = courier.server();
+        server.dispatcher(req -> redirect(302, "/?n=" + (Integer.parseInt(req.target().substring("/?n=".length())) + 1)));
+        ExecutionException e = catchThrowableOfType(() -> client(courier.transport()).get(server.uri("/?n=0").toString())
+                .get(10, SECONDS), ExecutionException.class);
+        assertThat(e.getCause()).isInstanceOf(RequestException.class);
+        RequestException re = (RequestException) e.getCause();
+        String refused = server.uri("/?n=10").toString();
+        assertThat(re.url()).isEqualTo(refused);
+        assertThat(re.method()).isEqualTo("GET");
+        assertThat(re.phase()).isEqualTo(RequestException.Phase.CLIENT);
+        assertThat(re.getMessage()).isEqualTo("GET " + refused + ": client policy: stopped after 10 redirects");
+        assertThat(server.requestCount()).isEqualTo(10);
+    }
+
+    @Test
+    void aRefusedRedirectIsNamedWithoutItsPassword() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "http://eve:pa55@127.0.0.1:" + server.port() + "/next"));
+        Client c = Client.newBuilder().transport(courier.transport())
+                .redirectPolicy((next, via) -> RedirectPolicy.Decision.fail(new java.io.IOException("not there"))).build();
+        ExecutionException e = catchThrowableOfType(() -> c.get(server.uri("/start").toString()).get(10, SECONDS),
+                ExecutionException.class);
+        RequestException re = (RequestException) e.getCause();
+        assertThat(re.url()).isEqualTo("http://eve:***@127.0.0.1:" + server.port() + "/next");
+        assertThat(re.getMessage()).doesNotContain("pa55");
+    }
+
     @Test
     void policyNoneReturnsTheRedirectWithItsBodyOpen() throws Exception {
         TestServer server = courier.server();

@@ -209,7 +209,9 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
             deliver(response); // Go's ErrUseLastResponse: the caller gets the redirect itself, body open
         } else {
             BodyDrain.drainThenClose(response);
-            fail(request, decision.failure());
+            // Go names the Location the policy refused ("Get \"/?n=10\": stopped after 10 redirects"), not the
+            // last request sent: that one succeeded, and the refused URL is what the caller needs to see.
+            fail(next, decision.failure());
         }
     }
 
