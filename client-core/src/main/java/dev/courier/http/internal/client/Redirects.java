@@ -1,5 +1,6 @@
 package dev.courier.http.internal.client;
 
+import dev.courier.http.Cookie;
 import dev.courier.http.Headers;
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
@@ -7,6 +8,8 @@ import dev.courier.http.Response;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
@@ -113,6 +116,49 @@ final class Redirects {
             text = text.replaceFirst(java.util.regex.Pattern.quote(authority), authority.substring(authority.lastIndexOf('@') + 1));
         }
         return text;
+    }
+
+    /**
+     * Go's rule from golang/go#17494 ({@code Client.makeHeadersCopier}), for a client with a cookie jar:
+     * a cookie the caller put in the Cookie header that a redirect response sets (or deletes) leaves the
+     * header copied to the next hops, so that the jar's current value goes instead, and a deleted cookie
+     * not at all. The caller's header carries no domain or path, so any Set-Cookie of that name counts,
+     * whatever its scope and whether the jar kept it (as in Go). The other cookies keep their order (Go
+     * sorts them); a header left empty is removed (Go sends it empty).
+     */
+    static Headers withoutCookiesSetBy(Headers headers, List<Cookie> set) {
+        List<String> values = headers.all("Cookie");
+        if (values.isEmpty()) {
+            return headers;
+        }
+        Set<String> names = new HashSet<>();
+        for (Cookie c : set) {
+            names.add(c.name());
+        }
+        StringBuilder kept = new StringBuilder();
+        boolean changed = false;
+        for (String value : values) {
+            for (String pair : value.split(";")) {
+                String p = pair.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int eq = p.indexOf('=');
+                if (names.contains((eq < 0 ? p : p.substring(0, eq)).trim())) {
+                    changed = true;
+                    continue;
+                }
+                kept.append(kept.length() == 0 ? "" : "; ").append(p);
+            }
+        }
+        if (!changed) {
+            return headers;
+        }
+        Headers.Builder b = headers.toBuilder().remove("Cookie");
+        if (kept.length() > 0) {
+            b.set("Cookie", kept.toString());
+        }
+        return b.build();
     }
 
     /** Drops the Content-* framing headers of a body that is not carried over. */
