@@ -216,7 +216,8 @@ class RedirectTest {
         server.enqueue(redirect(302, server.uri("/back").toString())); // -> 127.0.0.1 again: still dropped
         server.enqueue(ServerResponse.ok("end"));
         Request r = Request.newBuilder(server.uri("/start")).header("Authorization", "Bearer t0ken")
-                .header("Cookie", "k=v").header("Proxy-Authorization", "Basic eA==").header("X-Other", "1").build();
+                .header("Cookie", "k=v").header("Proxy-Authorization", "Basic eA==").header("Proxy-Authenticate", "Basic")
+                .header("Cookie2", "$Version=1").header("X-Other", "1").build();
         client(courier.transport()).send(r).get(10, SECONDS).body().discard().get(10, SECONDS);
         RecordedRequest start = server.takeRequest();
         RecordedRequest same = server.takeRequest();
@@ -229,6 +230,8 @@ class RedirectTest {
             assertThat(dropped.header("Authorization")).isNull();
             assertThat(dropped.header("Cookie")).isNull();
             assertThat(dropped.header("Proxy-Authorization")).isNull();
+            assertThat(dropped.header("Proxy-Authenticate")).isNull();
+            assertThat(dropped.header("Cookie2")).isNull();
             assertThat(dropped.header("X-Other")).isEqualTo("1");
         }
     }

@@ -15,9 +15,12 @@ import java.util.Set;
 
 /** Go's rules for following a redirect ({@code redirectBehavior}, {@code shouldCopyHeaderOnRedirect}, {@code refererForURL}). */
 final class Redirects {
-    /** Headers that carry credentials: not sent to another host, and never restored once dropped. */
+    /**
+     * Headers that carry credentials: not sent to another host, and never restored once dropped. Go's list
+     * since 1.24.4 and 1.23.10, which added the two Proxy- fields (CVE-2025-4673).
+     */
     static final Set<String> SENSITIVE = Set.of("authorization", "www-authenticate", "cookie", "cookie2",
-            "proxy-authorization");
+            "proxy-authorization", "proxy-authenticate");
 
     private Redirects() {
     }
