@@ -236,6 +236,28 @@ class RedirectTest {
         }
     }
 
+    /**
+     * As Go since 1.22.11 and 1.23.5: each hop is judged against the initial URL (whose credentials they
+     * are), so a chain that goes to a subdomain and comes back keeps them; one that ever leaves the initial
+     * host's domain has dropped them for good.
+     */
+    @Test
+    void credentialsAreJudgedAgainstTheInitialHost() throws Exception {
+        TestServer server = courier.server();
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 example.test sub.example.test\n");
+        Transport t = courier.transport(b -> b.hostsFile(hosts));
+        String parent = "http://example.test:" + server.port();
+        String sub = "http://sub.example.test:" + server.port();
+        server.enqueue(redirect(302, sub + "/down"));
+        server.enqueue(redirect(302, parent + "/back"));
+        server.enqueue(ServerResponse.ok("ok"));
+        client(t).send(Request.newBuilder(parent + "/a").header("Authorization", "A").build())
+                .get(10, SECONDS).body().discard().get(10, SECONDS);
+        server.takeRequest();
+        assertThat(server.takeRequest().header("Authorization")).as("parent to subdomain").isEqualTo("A");
+        assertThat(server.takeRequest().header("Authorization")).as("subdomain back to the initial host").isEqualTo("A");
+    }
+
     @Test
     void credentialsFollowToSubdomainsOnly() throws Exception {
         TestServer server = courier.server();

@@ -244,7 +244,8 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
         if (!set.isEmpty()) {
             carried = Redirects.withoutCookiesSetBy(carried, set);
         }
-        if (!Redirects.mayCarryCredentials(request.uri(), target)) {
+        // Judged against the initial URL, whose credentials these are, as Go does since 1.22.11/1.23.5.
+        if (!Redirects.mayCarryCredentials(initial.uri(), target)) {
             Headers.Builder stripped = carried.toBuilder();
             for (String name : carried.names()) {
                 if (Redirects.SENSITIVE.contains(name.toLowerCase(java.util.Locale.ROOT))) {
