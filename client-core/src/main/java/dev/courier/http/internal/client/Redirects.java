@@ -13,7 +13,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Go's rules for following a redirect ({@code redirectBehavior}, {@code shouldCopyHeaderOnRedirect}, {@code refererForURL}). */
+/**
+ * Go's rules for following a redirect ({@code redirectBehavior}, {@code shouldCopyHeaderOnRedirect},
+ * {@code makeHeadersCopier}, {@code refererForURL}). Where Go changed a rule, Courier follows the newest
+ * (docs/CONFORMANCE.md has the full list, with the tests):
+ * <ul>
+ *   <li>Which host may receive the caller's credentials ({@link #SENSITIVE}) is decided on host names
+ *       alone: the same host or a subdomain of it, whatever the port or the scheme. A redirect from
+ *       {@code http://h:8080} to {@code https://h} keeps them. This is Go 1.21's rule (commit 451106921f,
+ *       golang/go#35104); Go 1.19 and 1.20 compared {@code canonicalAddr}, host:port with the scheme's
+ *       default port, and so dropped them on any port change, http to https (80 to 443) included.
+ *   <li>Every hop is judged against the initial URL, and credentials once dropped stay dropped for the
+ *       rest of the chain (Go 1.22.11 and 1.23.5, CVE-2024-45336; Go 1.19 judged each hop against the
+ *       previous one and copied them again as soon as a later hop qualified).
+ *   <li>An IPv6 literal is never a subdomain: its zone is not a domain name (Go 1.21.8 and 1.22.1,
+ *       CVE-2023-45289).
+ *   <li>Proxy-Authorization and Proxy-Authenticate are sensitive too (Go 1.23.10 and 1.24.4,
+ *       CVE-2025-4673).
+ *   <li>With a cookie jar, a caller's cookie that a redirect sets or deletes leaves the copied Cookie
+ *       header (golang/go#17494, in Go 1.19 and since).
+ * </ul>
+ */
 final class Redirects {
     /**
      * Headers that carry credentials: not sent to another host, and never restored once dropped. Go's list
@@ -70,8 +90,9 @@ final class Redirects {
     }
 
     /**
-     * Go's {@code shouldCopyHeaderOnRedirect}: credentials go along only to the same host or one of its
-     * subdomains ("foo.com" to "sub.foo.com", not the reverse), comparing IDNA-ASCII host names.
+     * Go's {@code shouldCopyHeaderOnRedirect} since 1.21: credentials go along only to the same host or one
+     * of its subdomains ("foo.com" to "sub.foo.com", not the reverse), comparing IDNA-ASCII host names and
+     * ignoring ports and schemes. {@code initial} is the first request's URL, whose credentials they are.
      */
     static boolean mayCarryCredentials(URI initial, URI destination) {
         String from = asciiHost(initial);
