@@ -343,6 +343,44 @@ class HttpProxyTest {
         assertThat(proxyServer.connectionCount()).isZero();
     }
 
+    /**
+     * Unlike Go's DefaultTransport, a Transport built without {@code proxy(...)} ignores HTTP_PROXY: a library
+     * should not change where it connects because of its process's environment. A child JVM gets the variable
+     * (a test cannot set its own environment); the same request with {@code fromEnvironment()} shows it was seen.
+     */
+    @Test
+    void theDefaultTransportIgnoresTheProxyVariablesOfItsEnvironment() throws Exception {
+        TestServer proxyServer = courier.server();
+        proxyServer.dispatcher(r -> ServerResponse.ok("via proxy"));
+        TestServer origin = courier.server();
+        origin.dispatcher(r -> ServerResponse.ok("direct"));
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 origin.test\n");
+        String url = "http://origin.test:" + origin.port() + "/";
+
+        List<String> out = childGets(url, hosts, "http://127.0.0.1:" + proxyServer.port());
+
+        assertThat(out).contains("default=direct", "env=via proxy");
+        assertThat(proxyServer.requestCount()).isEqualTo(1);
+    }
+
+    private static List<String> childGets(String url, Path hosts, String proxy) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), dev.courier.http.testing.EnvironmentGet.class.getName(),
+                url, hosts.toString()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.equalsIgnoreCase("NO_PROXY") || k.equalsIgnoreCase("REQUEST_METHOD"));
+        pb.environment().put("HTTP_PROXY", proxy);
+        pb.environment().put("http_proxy", proxy);
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the child JVM finished").isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(out).isZero();
+            return out.lines().map(String::trim).toList();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void aSelectorThatThrowsFailsTheRequestInThePhaseProxy() {
         Transport t = courier.transport(b -> b.proxy(request -> {
