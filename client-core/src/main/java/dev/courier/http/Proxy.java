@@ -1,5 +1,6 @@
 package dev.courier.http;
 
+import dev.courier.http.internal.proxy.ProxyEndpoint;
 import java.net.URI;
 import java.util.Locale;
 import java.util.Objects;
@@ -41,10 +42,9 @@ public final class Proxy {
             }
         }
         String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") && !scheme.equals("socks5") && !scheme.equals("socks5h")
-                && !scheme.equals("socks4a")) {
+        if (!ProxyEndpoint.SCHEMES.contains(scheme)) {
             throw new IllegalArgumentException("proxy " + Request.redact(uri) + " has unsupported scheme " + scheme
-                    + "; want http, https, socks5 or socks4a");
+                    + "; want " + ProxyEndpoint.SCHEMES_TEXT);
         }
         if (uri.getHost() == null) {
             throw new IllegalArgumentException("proxy " + Request.redact(uri) + " has no host");

@@ -44,7 +44,11 @@ public interface ProxySelector {
      * {@code *} (nothing is proxied); host names, which also match their subdomains
      * ({@code example.com}); names with a leading dot or {@code *.}, which match subdomains only
      * ({@code .example.com}); IP addresses; CIDR ranges ({@code 10.0.0.0/8}); each optionally with a
-     * {@code :port}. A proxy given without a scheme is http. An unusable proxy value fails here, naming it.
+     * {@code :port}. A request to an IP literal meets the IP and CIDR entries only, its IPv6 zone removed
+     * ({@code [fe80::1%25eth0]} is fe80::1; the zone never matches a domain entry, CVE-2025-22870). A proxy
+     * given without a scheme ({@code proxy:3128}) is http. A value that is not a URL fails here, naming
+     * the variable; one whose scheme Courier cannot speak ({@code foo://proxy:1}) fails every request that
+     * would use it, naming the variable, the value (password hidden) and the schemes Courier speaks.
      */
     static ProxySelector fromEnvironment(Map<String, String> environment) {
         return EnvironmentProxies.parse(environment);

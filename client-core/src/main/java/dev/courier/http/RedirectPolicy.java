@@ -58,7 +58,11 @@ public interface RedirectPolicy {
             return STOP;
         }
 
-        /** Fail the call with {@code cause} (wrapped in a RequestException naming the request). */
+        /**
+         * Fail the call with {@code cause}, wrapped in a RequestException ({@code Phase.CLIENT}) that names
+         * the refused request: its method and URL (the resolved Location, password hidden), as Go's
+         * {@code Get "/?n=10": stopped after 10 redirects} names the Location.
+         */
         public static Decision fail(Throwable cause) {
             return new Decision(Objects.requireNonNull(cause, "cause"), false);
         }

@@ -131,6 +131,12 @@ public final class Request {
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
+        int zone = host.indexOf('%');
+        if (zone > 0 && host.startsWith("[")) {
+            // An IPv6 zone (RFC 6874) names an interface of this machine and means nothing to the server:
+            // Go's removeZone leaves it out of Host, "[fe80::1%25eth0]:8080" becoming "[fe80::1]:8080".
+            host = host.substring(0, zone) + "]";
+        }
         int port = uri.getPort();
         boolean https = "https".equalsIgnoreCase(uri.getScheme());
         if (port == -1 || port == (https ? 443 : 80)) {

@@ -62,6 +62,24 @@ class DialTest {
         assertThat(t.stats().routes()).containsKey(route);
     }
 
+    /**
+     * A zone (RFC 6874: "%25" then the interface) is accepted in the URI and dialed as the bare address; it
+     * names an interface of this machine, so the Host header leaves it out, as Go's {@code removeZone} does.
+     */
+    @Test
+    void anIpv6LiteralWithAZoneDialsTheAddressAndLeavesTheZoneOutOfTheHostHeader() throws Exception {
+        TestServer server = courier.server(InetAddress.getByName("::1"));
+        Transport t = courier.transport();
+        Events events = new Events();
+        URI uri = URI.create("http://[::1%25lo]:" + server.port() + "/zone");
+
+        Response r = t.roundTrip(Request.newBuilder(uri).trace(events).build()).get(10, SECONDS);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("ok");
+        assertThat(server.takeRequest().header("Host")).isEqualTo("[::1]:" + server.port());
+        assertThat(events.connected).containsExactly(new InetSocketAddress(InetAddress.getByName("::1"), server.port()));
+        assertThat(Request.newBuilder("http://[fe80::1%25eth0]/").build().hostHeader()).isEqualTo("[fe80::1]");
+    }
+
     @Test
     void aRefusedConnectionFailsInTheConnectPhase() throws Exception {
         int port;

@@ -304,6 +304,83 @@ class HttpProxyTest {
         assertThat(origin.requestCount()).isEqualTo(2);
     }
 
+    /**
+     * CVE-2025-22870 end to end: the zone of {@code [::%25.example.com]} spells a NO_PROXY domain, yet the
+     * request must go to the proxy. The origin listens on ::1, where a direct dial to {@code [::]} would land
+     * (Linux connects the unspecified address to the local host), so the bypass shows as the wrong body.
+     */
+    @Test
+    void anIpv6ZoneSpellingANoProxyDomainStillGoesThroughTheProxy() throws Exception {
+        TestServer proxyServer = courier.server();
+        proxyServer.dispatcher(r -> ServerResponse.ok("via proxy"));
+        TestServer origin = courier.server(java.net.InetAddress.getByName("::1"));
+        origin.dispatcher(r -> ServerResponse.ok("direct"));
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of(
+                "HTTP_PROXY", "http://127.0.0.1:" + proxyServer.port(), "NO_PROXY", "example.com"));
+        Client client = Client.newBuilder().transport(courier.transport(b -> b.proxy(env))).build();
+
+        String url = "http://[::%25.example.com]:" + origin.port() + "/zone";
+        assertThat(read(client.get(url))).isEqualTo("via proxy");
+
+        RecordedRequest seen = proxyServer.takeRequest();
+        assertThat(seen.target()).startsWith("http://[::").endsWith("]:" + origin.port() + "/zone");
+        assertThat(origin.requestCount()).isZero();
+    }
+
+    @Test
+    void aProxyVariableWithASchemeCourierCannotSpeakFailsTheRequestBeforeAnythingIsSent() throws Exception {
+        TestServer proxyServer = courier.server();
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of(
+                "HTTP_PROXY", "foo://alice:s3cret@127.0.0.1:" + proxyServer.port()));
+        Transport t = courier.transport(b -> b.proxy(env));
+
+        RequestException e = failure(Client.newBuilder().transport(t).build().get("http://origin.test/x"));
+
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.PROXY);
+        assertThat(e.url()).isEqualTo("http://origin.test/x");
+        assertThat(e.getMessage()).contains("HTTP_PROXY=\"foo://alice:***@127.0.0.1:" + proxyServer.port() + "\"")
+                .contains("http, https, socks5, socks5h and socks4a").doesNotContain("s3cret");
+        assertThat(proxyServer.connectionCount()).isZero();
+    }
+
+    /**
+     * Unlike Go's DefaultTransport, a Transport built without {@code proxy(...)} ignores HTTP_PROXY: a library
+     * should not change where it connects because of its process's environment. A child JVM gets the variable
+     * (a test cannot set its own environment); the same request with {@code fromEnvironment()} shows it was seen.
+     */
+    @Test
+    void theDefaultTransportIgnoresTheProxyVariablesOfItsEnvironment() throws Exception {
+        TestServer proxyServer = courier.server();
+        proxyServer.dispatcher(r -> ServerResponse.ok("via proxy"));
+        TestServer origin = courier.server();
+        origin.dispatcher(r -> ServerResponse.ok("direct"));
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 origin.test\n");
+        String url = "http://origin.test:" + origin.port() + "/";
+
+        List<String> out = childGets(url, hosts, "http://127.0.0.1:" + proxyServer.port());
+
+        assertThat(out).contains("default=direct", "env=via proxy");
+        assertThat(proxyServer.requestCount()).isEqualTo(1);
+    }
+
+    private static List<String> childGets(String url, Path hosts, String proxy) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), dev.courier.http.testing.EnvironmentGet.class.getName(),
+                url, hosts.toString()).redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.equalsIgnoreCase("NO_PROXY") || k.equalsIgnoreCase("REQUEST_METHOD"));
+        pb.environment().put("HTTP_PROXY", proxy);
+        pb.environment().put("http_proxy", proxy);
+        Process p = pb.start();
+        try {
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("the child JVM finished").isTrue();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.exitValue()).as(out).isZero();
+            return out.lines().map(String::trim).toList();
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
     @Test
     void aSelectorThatThrowsFailsTheRequestInThePhaseProxy() {
         Transport t = courier.transport(b -> b.proxy(request -> {

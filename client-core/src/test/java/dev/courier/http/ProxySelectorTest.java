@@ -87,6 +87,33 @@ class ProxySelectorTest {
         assertThat(chosen(env, url).isPresent()).isEqualTo(proxied);
     }
 
+    /**
+     * CVE-2025-22870 (fixed in golang.org/x/net v0.36.0): the zone of an IPv6 literal ("%25" then anything,
+     * RFC 6874) is part of an IP address, never a host name, so a domain rule must not match it. An IP
+     * literal is matched against IP and CIDR rules only, with its zone removed.
+     */
+    @ParameterizedTest(name = "[{index}] NO_PROXY={0}, {1} proxied={2}")
+    @CsvSource(delimiter = '|', value = {
+            "example.com              | http://[1000::%25.example.com]:123/  | true",
+            ".example.com             | http://[1000::%25.example.com]:123/  | true",
+            "*.example.com            | http://[1000::%25.example.com]:123/  | true",
+            "example.com              | https://[1000::%25.example.com]/     | true",
+            "eth0                     | http://[fe80::1%25eth0]:8080/        | true",
+            "example.com:123          | http://[1000::%25.example.com]:123/  | true",
+            "1000::                   | http://[1000::%25.example.com]:123/  | false",
+            "[1000::]:123             | http://[1000::%25.example.com]:123/  | false",
+            "[1000::]:124             | http://[1000::%25.example.com]:123/  | true",
+            "fe80::1                  | http://[fe80::1%25eth0]:8080/        | false",
+            "fe80::/10                | http://[fe80::1%25eth0]:8080/        | false",
+            "''                       | http://[fe80::1%25eth0]:8080/        | true",
+            "''                       | http://[::1%25lo]:8080/              | false",
+    })
+    void anIpv6ZoneIsNeverMatchedAsAHostName(String noProxy, String url, boolean proxied) {
+        Map<String, String> env = Map.of("HTTP_PROXY", "http://proxy.test:3128", "HTTPS_PROXY", "http://proxy.test:3128",
+                "NO_PROXY", noProxy);
+        assertThat(chosen(env, url).isPresent()).isEqualTo(proxied);
+    }
+
     @Test
     void inACgiEnvironmentHttpProxyIsRefusedButHttpsProxyStillServes() {
         ProxySelector env = ProxySelector.fromEnvironment(Map.of("HTTP_PROXY", "http://evil.test:1",
@@ -150,6 +177,50 @@ class ProxySelectorTest {
         assertThatThrownBy(() -> ProxySelector.fromEnvironment(Map.of("HTTPS_PROXY", "http://u:secret@bad host:1")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("HTTPS_PROXY").hasMessageNotContaining("secret");
+    }
+
+    /**
+     * Only a value with no scheme at all is taken as http (Go's {@code parseProxy} since x/net's fix for a
+     * "host:port" value); a scheme Courier cannot speak is never turned into a proxy named after that scheme.
+     */
+    @ParameterizedTest(name = "[{index}] {0}={1}")
+    @CsvSource(delimiter = '|', value = {
+            "HTTP_PROXY  | foo://proxy.test:1            | http://example.com/",
+            "HTTP_PROXY  | ftp://proxy.test:21           | http://example.com/",
+            "http_proxy  | socks4://proxy.test:1080      | http://example.com/",
+            "HTTPS_PROXY | quic://proxy.test:443         | https://example.com/",
+            "https_proxy | FOO://proxy.test:1            | https://example.com/",
+    })
+    void anUnsupportedSchemeFailsTheRequestNamingTheVariableAndTheSchemesCourierSpeaks(String name, String value,
+                                                                                       String url) {
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of(name, value));
+        assertThatThrownBy(() -> env.select(Request.newBuilder(url).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(name + "=\"" + value + "\"")
+                .hasMessageContaining("unsupported proxy scheme")
+                .hasMessageContaining("http, https, socks5, socks5h and socks4a");
+    }
+
+    @Test
+    void anUnsupportedSchemeIsReportedWithoutThePasswordAndOnlyWhereTheProxyWouldServe() {
+        ProxySelector env = ProxySelector.fromEnvironment(Map.of("HTTP_PROXY", "foo://u:secret@proxy.test:1",
+                "NO_PROXY", "direct.test"));
+        assertThatThrownBy(() -> env.select(Request.newBuilder("http://example.com/").build()))
+                .hasMessageContaining("foo://u:***@proxy.test:1").hasMessageNotContaining("secret");
+        assertThat(env.select(Request.newBuilder("http://direct.test/").build())).isEmpty();
+        assertThat(env.select(Request.newBuilder("http://127.0.0.1/").build())).isEmpty();
+        assertThat(env.select(Request.newBuilder("https://example.com/").build())).isEmpty();
+    }
+
+    @ParameterizedTest(name = "[{index}] {0} -> {1}")
+    @CsvSource({
+            "localhost:3128,               http://localhost:3128",
+            "127.0.0.1:3128,               http://127.0.0.1:3128",
+            "u:pw@proxy.test:3128,         http://u:pw@proxy.test:3128",
+            "SOCKS5://proxy.test:1080,     SOCKS5://proxy.test:1080",
+    })
+    void onlyAValueWithoutSchemeIsTakenAsHttp(String value, String expected) {
+        assertThat(chosen(Map.of("HTTP_PROXY", value), "http://example.com/")).contains(expected);
     }
 
     @Test

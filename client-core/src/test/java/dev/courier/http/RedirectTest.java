@@ -148,6 +148,36 @@ class RedirectTest {
         assertThat(server.requestCount()).isEqualTo(10);
     }
 
+    /** As Go's {@code Get "/?n=10": stopped after 10 redirects}: the error names the Location refused, not the last hop sent. */
+    @Test
+    void theRedirectLimitNamesTheLocationItRefused() throws Exception {
+        TestServer server = courier.server();
+        server.dispatcher(req -> redirect(302, "/?n=" + (Integer.parseInt(req.target().substring("/?n=".length())) + 1)));
+        ExecutionException e = catchThrowableOfType(() -> client(courier.transport()).get(server.uri("/?n=0").toString())
+                .get(10, SECONDS), ExecutionException.class);
+        assertThat(e.getCause()).isInstanceOf(RequestException.class);
+        RequestException re = (RequestException) e.getCause();
+        String refused = server.uri("/?n=10").toString();
+        assertThat(re.url()).isEqualTo(refused);
+        assertThat(re.method()).isEqualTo("GET");
+        assertThat(re.phase()).isEqualTo(RequestException.Phase.CLIENT);
+        assertThat(re.getMessage()).isEqualTo("GET " + refused + ": client policy: stopped after 10 redirects");
+        assertThat(server.requestCount()).isEqualTo(10);
+    }
+
+    @Test
+    void aRefusedRedirectIsNamedWithoutItsPassword() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(redirect(302, "http://eve:pa55@127.0.0.1:" + server.port() + "/next"));
+        Client c = Client.newBuilder().transport(courier.transport())
+                .redirectPolicy((next, via) -> RedirectPolicy.Decision.fail(new java.io.IOException("not there"))).build();
+        ExecutionException e = catchThrowableOfType(() -> c.get(server.uri("/start").toString()).get(10, SECONDS),
+                ExecutionException.class);
+        RequestException re = (RequestException) e.getCause();
+        assertThat(re.url()).isEqualTo("http://eve:***@127.0.0.1:" + server.port() + "/next");
+        assertThat(re.getMessage()).doesNotContain("pa55");
+    }
+
     @Test
     void policyNoneReturnsTheRedirectWithItsBodyOpen() throws Exception {
         TestServer server = courier.server();
@@ -186,7 +216,8 @@ class RedirectTest {
         server.enqueue(redirect(302, server.uri("/back").toString())); // -> 127.0.0.1 again: still dropped
         server.enqueue(ServerResponse.ok("end"));
         Request r = Request.newBuilder(server.uri("/start")).header("Authorization", "Bearer t0ken")
-                .header("Cookie", "k=v").header("Proxy-Authorization", "Basic eA==").header("X-Other", "1").build();
+                .header("Cookie", "k=v").header("Proxy-Authorization", "Basic eA==").header("Proxy-Authenticate", "Basic")
+                .header("Cookie2", "$Version=1").header("X-Other", "1").build();
         client(courier.transport()).send(r).get(10, SECONDS).body().discard().get(10, SECONDS);
         RecordedRequest start = server.takeRequest();
         RecordedRequest same = server.takeRequest();
@@ -199,8 +230,105 @@ class RedirectTest {
             assertThat(dropped.header("Authorization")).isNull();
             assertThat(dropped.header("Cookie")).isNull();
             assertThat(dropped.header("Proxy-Authorization")).isNull();
+            assertThat(dropped.header("Proxy-Authenticate")).isNull();
+            assertThat(dropped.header("Cookie2")).isNull();
             assertThat(dropped.header("X-Other")).isEqualTo("1");
         }
+    }
+
+    /**
+     * Go 1.21's rule (commit 451106921f, golang/go#35104), which Courier follows: the host name alone decides, so
+     * a redirect to another port of the same host keeps the caller's Authorization and Cookie. Go 1.19 and 1.20
+     * compared host:port and dropped them.
+     */
+    @Test
+    void credentialsStayOnAnotherPortOfTheSameHost() throws Exception {
+        TestServer first = courier.server();
+        TestServer second = courier.server();
+        first.enqueue(redirect(302, second.uri("/moved").toString()));
+        second.enqueue(ServerResponse.ok("ok"));
+        Request r = Request.newBuilder(first.uri("/start")).header("Authorization", "Bearer t0ken")
+                .header("Cookie", "k=v").header("WWW-Authenticate", "x").build();
+        client(courier.transport()).send(r).get(10, SECONDS).body().discard().get(10, SECONDS);
+        first.takeRequest();
+        RecordedRequest moved = second.takeRequest();
+        assertThat(second.port()).isNotEqualTo(first.port());
+        assertThat(moved.header("Authorization")).isEqualTo("Bearer t0ken");
+        assertThat(moved.header("Cookie")).isEqualTo("k=v");
+        assertThat(moved.header("WWW-Authenticate")).isEqualTo("x");
+    }
+
+    /**
+     * http to https on the same host keeps the credentials too (Go 1.19 dropped them: 80 is not 443). The
+     * reverse, https to http, keeps them as well, as in Go; only the Referer is withheld (RFC 9110 section 10.1.3).
+     */
+    @Test
+    void credentialsFollowASchemeChangeOnTheSameHost() throws Exception {
+        TestServer plain = courier.server();
+        TestServer secure = courier.tlsServer(dev.courier.http.testing.TestCertificates.get().server());
+        Transport t = courier.transport(b -> b.trustStore(dev.courier.http.testing.TestCertificates.get().caTrustStore()));
+        plain.enqueue(redirect(302, secure.uri("/up").toString()));
+        secure.enqueue(ServerResponse.ok("ok"));
+        secure.enqueue(redirect(302, plain.uri("/down").toString()));
+        plain.enqueue(ServerResponse.ok("ok"));
+        Client c = client(t);
+        c.send(Request.newBuilder(plain.uri("/start")).header("Authorization", "A").header("Cookie", "k=1").build())
+                .get(10, SECONDS).body().discard().get(10, SECONDS);
+        c.send(Request.newBuilder(secure.uri("/start")).header("Authorization", "B").header("Cookie", "k=2").build())
+                .get(10, SECONDS).body().discard().get(10, SECONDS);
+
+        plain.takeRequest();
+        RecordedRequest up = secure.takeRequest();
+        assertThat(up.header("Authorization")).as("http to https").isEqualTo("A");
+        assertThat(up.header("Cookie")).isEqualTo("k=1");
+        secure.takeRequest();
+        RecordedRequest down = plain.takeRequest();
+        assertThat(down.header("Authorization")).as("https to http").isEqualTo("B");
+        assertThat(down.header("Cookie")).isEqualTo("k=2");
+        assertThat(down.header("Referer")).isNull();
+    }
+
+    /**
+     * CVE-2023-45289 (Go 1.21.8 and 1.22.1): the zone of an IPv6 literal is not a domain, so a redirect from
+     * www.example.test to {@code [::1%25.www.example.test]} goes to another host and the credentials stay behind.
+     */
+    @Test
+    void anIpv6ZoneIsNeverTakenForASubdomain() throws Exception {
+        TestServer server = courier.server(java.net.InetAddress.getByName("::1"));
+        Path hosts = Files.writeString(dir.resolve("hosts"), "::1 www.example.test\n");
+        Transport t = courier.transport(b -> b.hostsFile(hosts));
+        server.enqueue(redirect(302, "http://[::1%25.www.example.test]:" + server.port() + "/next"));
+        server.enqueue(ServerResponse.ok("ok"));
+        Request r = Request.newBuilder("http://www.example.test:" + server.port() + "/start")
+                .header("Authorization", "Bearer t0ken").header("Cookie", "k=v").build();
+        client(t).send(r).get(10, SECONDS).body().discard().get(10, SECONDS);
+        assertThat(server.takeRequest().header("Authorization")).isEqualTo("Bearer t0ken");
+        RecordedRequest next = server.takeRequest();
+        assertThat(next.target()).isEqualTo("/next");
+        assertThat(next.header("Authorization")).isNull();
+        assertThat(next.header("Cookie")).isNull();
+    }
+
+    /**
+     * As Go since 1.22.11 and 1.23.5: each hop is judged against the initial URL (whose credentials they
+     * are), so a chain that goes to a subdomain and comes back keeps them; one that ever leaves the initial
+     * host's domain has dropped them for good.
+     */
+    @Test
+    void credentialsAreJudgedAgainstTheInitialHost() throws Exception {
+        TestServer server = courier.server();
+        Path hosts = Files.writeString(dir.resolve("hosts"), "127.0.0.1 example.test sub.example.test\n");
+        Transport t = courier.transport(b -> b.hostsFile(hosts));
+        String parent = "http://example.test:" + server.port();
+        String sub = "http://sub.example.test:" + server.port();
+        server.enqueue(redirect(302, sub + "/down"));
+        server.enqueue(redirect(302, parent + "/back"));
+        server.enqueue(ServerResponse.ok("ok"));
+        client(t).send(Request.newBuilder(parent + "/a").header("Authorization", "A").build())
+                .get(10, SECONDS).body().discard().get(10, SECONDS);
+        server.takeRequest();
+        assertThat(server.takeRequest().header("Authorization")).as("parent to subdomain").isEqualTo("A");
+        assertThat(server.takeRequest().header("Authorization")).as("subdomain back to the initial host").isEqualTo("A");
     }
 
     @Test

@@ -49,7 +49,10 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
     /** Every hop sent, oldest first; made only once a redirect is followed. */
     private List<Request> hops;
 
-    /** The initial request's headers, minus credentials once a redirect left their host (never restored: CVE-2024-45336). */
+    /**
+     * The initial request's headers, minus credentials once a redirect left their host (never restored:
+     * CVE-2024-45336), and minus the caller's cookies that a redirect set or deleted (golang/go#17494).
+     */
     private Headers carried;
     private volatile CompletableFuture<Response> current;
     private Response previous;
@@ -168,9 +171,7 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
     }
 
     private void onResponse(Request request, Response response) {
-        if (jar != null) {
-            storeCookies(request, response);
-        }
+        List<Cookie> set = jar == null ? List.of() : storeCookies(request, response);
         Redirects.Behavior behavior = Redirects.behavior(request, response, initial);
         if (behavior == null) {
             deliver(response);
@@ -187,7 +188,7 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
         }
         Request next;
         try {
-            next = nextRequest(request, behavior, target, location);
+            next = nextRequest(request, behavior, target, location, set);
         } catch (IllegalArgumentException e) {
             response.close();
             fail(request, new java.io.IOException("cannot follow the redirect to \"" + location + "\": " + e.getMessage(), e));
@@ -209,15 +210,20 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
             deliver(response); // Go's ErrUseLastResponse: the caller gets the redirect itself, body open
         } else {
             BodyDrain.drainThenClose(response);
-            fail(request, decision.failure());
+            // Go names the Location the policy refused ("Get \"/?n=10\": stopped after 10 redirects"), not the
+            // last request sent: that one succeeded, and the refused URL is what the caller needs to see.
+            fail(next, decision.failure());
         }
     }
 
-    /** Every hop's Set-Cookie goes to the jar, redirects included; malformed lines are skipped, as browsers do. */
-    private void storeCookies(Request request, Response response) {
+    /**
+     * Every hop's Set-Cookie goes to the jar, redirects included; malformed lines are skipped, as browsers
+     * do. Returns the cookies parsed, whether or not the jar kept them.
+     */
+    private List<Cookie> storeCookies(Request request, Response response) {
         List<String> lines = response.headers().all("Set-Cookie");
         if (lines.isEmpty()) {
-            return;
+            return List.of();
         }
         List<Cookie> parsed = new ArrayList<>(lines.size());
         for (String line : lines) {
@@ -226,11 +232,20 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
         if (!parsed.isEmpty()) {
             jar.setCookies(request.uri(), parsed);
         }
+        return parsed;
     }
 
-    /** The next hop of a redirect, built by Go's rules (see {@link Redirects}). */
-    private Request nextRequest(Request request, Redirects.Behavior behavior, URI target, String location) {
-        if (!Redirects.mayCarryCredentials(request.uri(), target)) {
+    /**
+     * The next hop of a redirect, built by Go's rules (see {@link Redirects}); {@code set} holds the cookies
+     * the redirect response set, which replace the caller's cookies of the same names (with a jar only).
+     */
+    private Request nextRequest(Request request, Redirects.Behavior behavior, URI target, String location,
+                                List<Cookie> set) {
+        if (!set.isEmpty()) {
+            carried = Redirects.withoutCookiesSetBy(carried, set);
+        }
+        // Judged against the initial URL, whose credentials these are, as Go does since 1.22.11/1.23.5.
+        if (!Redirects.mayCarryCredentials(initial.uri(), target)) {
             Headers.Builder stripped = carried.toBuilder();
             for (String name : carried.names()) {
                 if (Redirects.SENSITIVE.contains(name.toLowerCase(java.util.Locale.ROOT))) {

@@ -1,5 +1,6 @@
 package dev.courier.http.internal.client;
 
+import dev.courier.http.Cookie;
 import dev.courier.http.Headers;
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
@@ -7,14 +8,39 @@ import dev.courier.http.Response;
 import java.net.IDN;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 
-/** Go's rules for following a redirect ({@code redirectBehavior}, {@code shouldCopyHeaderOnRedirect}, {@code refererForURL}). */
+/**
+ * Go's rules for following a redirect ({@code redirectBehavior}, {@code shouldCopyHeaderOnRedirect},
+ * {@code makeHeadersCopier}, {@code refererForURL}). Where Go changed a rule, Courier follows the newest
+ * (docs/CONFORMANCE.md has the full list, with the tests):
+ * <ul>
+ *   <li>Which host may receive the caller's credentials ({@link #SENSITIVE}) is decided on host names
+ *       alone: the same host or a subdomain of it, whatever the port or the scheme. A redirect from
+ *       {@code http://h:8080} to {@code https://h} keeps them. This is Go 1.21's rule (commit 451106921f,
+ *       golang/go#35104); Go 1.19 and 1.20 compared {@code canonicalAddr}, host:port with the scheme's
+ *       default port, and so dropped them on any port change, http to https (80 to 443) included.
+ *   <li>Every hop is judged against the initial URL, and credentials once dropped stay dropped for the
+ *       rest of the chain (Go 1.22.11 and 1.23.5, CVE-2024-45336; Go 1.19 judged each hop against the
+ *       previous one and copied them again as soon as a later hop qualified).
+ *   <li>An IPv6 literal is never a subdomain: its zone is not a domain name (Go 1.21.8 and 1.22.1,
+ *       CVE-2023-45289).
+ *   <li>Proxy-Authorization and Proxy-Authenticate are sensitive too (Go 1.23.10 and 1.24.4,
+ *       CVE-2025-4673).
+ *   <li>With a cookie jar, a caller's cookie that a redirect sets or deletes leaves the copied Cookie
+ *       header (golang/go#17494, in Go 1.19 and since).
+ * </ul>
+ */
 final class Redirects {
-    /** Headers that carry credentials: not sent to another host, and never restored once dropped. */
+    /**
+     * Headers that carry credentials: not sent to another host, and never restored once dropped. Go's list
+     * since 1.24.4 and 1.23.10, which added the two Proxy- fields (CVE-2025-4673).
+     */
     static final Set<String> SENSITIVE = Set.of("authorization", "www-authenticate", "cookie", "cookie2",
-            "proxy-authorization");
+            "proxy-authorization", "proxy-authenticate");
 
     private Redirects() {
     }
@@ -64,8 +90,9 @@ final class Redirects {
     }
 
     /**
-     * Go's {@code shouldCopyHeaderOnRedirect}: credentials go along only to the same host or one of its
-     * subdomains ("foo.com" to "sub.foo.com", not the reverse), comparing IDNA-ASCII host names.
+     * Go's {@code shouldCopyHeaderOnRedirect} since 1.21: credentials go along only to the same host or one
+     * of its subdomains ("foo.com" to "sub.foo.com", not the reverse), comparing IDNA-ASCII host names and
+     * ignoring ports and schemes. {@code initial} is the first request's URL, whose credentials they are.
      */
     static boolean mayCarryCredentials(URI initial, URI destination) {
         String from = asciiHost(initial);
@@ -113,6 +140,49 @@ final class Redirects {
             text = text.replaceFirst(java.util.regex.Pattern.quote(authority), authority.substring(authority.lastIndexOf('@') + 1));
         }
         return text;
+    }
+
+    /**
+     * Go's rule from golang/go#17494 ({@code Client.makeHeadersCopier}), for a client with a cookie jar:
+     * a cookie the caller put in the Cookie header that a redirect response sets (or deletes) leaves the
+     * header copied to the next hops, so that the jar's current value goes instead, and a deleted cookie
+     * not at all. The caller's header carries no domain or path, so any Set-Cookie of that name counts,
+     * whatever its scope and whether the jar kept it (as in Go). The other cookies keep their order (Go
+     * sorts them); a header left empty is removed (Go sends it empty).
+     */
+    static Headers withoutCookiesSetBy(Headers headers, List<Cookie> set) {
+        List<String> values = headers.all("Cookie");
+        if (values.isEmpty()) {
+            return headers;
+        }
+        Set<String> names = new HashSet<>();
+        for (Cookie c : set) {
+            names.add(c.name());
+        }
+        StringBuilder kept = new StringBuilder();
+        boolean changed = false;
+        for (String value : values) {
+            for (String pair : value.split(";")) {
+                String p = pair.trim();
+                if (p.isEmpty()) {
+                    continue;
+                }
+                int eq = p.indexOf('=');
+                if (names.contains((eq < 0 ? p : p.substring(0, eq)).trim())) {
+                    changed = true;
+                    continue;
+                }
+                kept.append(kept.length() == 0 ? "" : "; ").append(p);
+            }
+        }
+        if (!changed) {
+            return headers;
+        }
+        Headers.Builder b = headers.toBuilder().remove("Cookie");
+        if (kept.length() > 0) {
+            b.set("Cookie", kept.toString());
+        }
+        return b.build();
     }
 
     /** Drops the Content-* framing headers of a body that is not carried over. */

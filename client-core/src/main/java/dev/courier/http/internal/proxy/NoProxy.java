@@ -11,14 +11,21 @@ import java.util.Locale;
  * The NO_PROXY rules of Go's {@code httpproxy.Config.useProxy}: "*" for everything; CIDR ranges; IP
  * addresses; domain names matching themselves and their subdomains, or only subdomains with a leading
  * "." or "*."; each optionally restricted to a port. Localhost and loopback addresses are never proxied.
+ *
+ * <p>An IP literal is matched against the IP and CIDR rules only, never the domain rules: the zone of
+ * an IPv6 literal ({@code [1000::%25.example.com]}, RFC 6874) is free text that would otherwise match a
+ * rule such as {@code example.com} and send the request around the proxy (CVE-2025-22870, fixed in
+ * golang.org/x/net v0.36.0 the same way).
  */
 final class NoProxy {
     private final boolean all;
-    private final List<Matcher> matchers;
+    private final List<Matcher> ipMatchers;
+    private final List<Matcher> domainMatchers;
 
-    private NoProxy(boolean all, List<Matcher> matchers) {
+    private NoProxy(boolean all, List<Matcher> ipMatchers, List<Matcher> domainMatchers) {
         this.all = all;
-        this.matchers = matchers;
+        this.ipMatchers = ipMatchers;
+        this.domainMatchers = domainMatchers;
     }
 
     private interface Matcher {
@@ -26,20 +33,21 @@ final class NoProxy {
     }
 
     static NoProxy parse(String value) {
-        List<Matcher> matchers = new ArrayList<>();
+        List<Matcher> ipMatchers = new ArrayList<>();
+        List<Matcher> domainMatchers = new ArrayList<>();
         for (String raw : value.split(",")) {
             String entry = raw.trim().toLowerCase(Locale.ROOT);
             if (entry.isEmpty()) {
                 continue;
             }
             if (entry.equals("*")) {
-                return new NoProxy(true, List.of());
+                return new NoProxy(true, List.of(), List.of());
             }
             int slash = entry.indexOf('/');
             if (slash > 0) {
                 Matcher cidr = cidr(entry, slash);
                 if (cidr != null) {
-                    matchers.add(cidr);
+                    ipMatchers.add(cidr);
                     continue;
                 }
             }
@@ -66,7 +74,7 @@ final class NoProxy {
             InetAddress ip = literal(host);
             if (ip != null) {
                 int p = port;
-                matchers.add((h, reqPort, reqIp) -> ip.equals(reqIp) && (p == -1 || p == reqPort));
+                ipMatchers.add((h, reqPort, reqIp) -> ip.equals(reqIp) && (p == -1 || p == reqPort));
                 continue;
             }
             if (host.startsWith("*.")) {
@@ -82,10 +90,10 @@ final class NoProxy {
             String suffix = "." + name;
             String s = suffix;
             int p = port;
-            matchers.add((h, reqPort, reqIp) -> (h.endsWith(s) || matchHost && h.equals(s.substring(1)))
+            domainMatchers.add((h, reqPort, reqIp) -> (h.endsWith(s) || matchHost && h.equals(s.substring(1)))
                     && (p == -1 || p == reqPort));
         }
-        return new NoProxy(false, matchers);
+        return new NoProxy(false, ipMatchers, domainMatchers);
     }
 
     /** Whether a request to {@code host}:{@code port} goes through the proxy. */
@@ -94,7 +102,10 @@ final class NoProxy {
             return true;
         }
         String h = host.toLowerCase(Locale.ROOT);
-        if (h.startsWith("[") && h.endsWith("]")) {
+        // java.net.URI keeps the brackets of an IPv6 host and its zone still percent-encoded
+        // ("[fe80::1%25eth0]"); the address is parsed without the zone, which only names a local interface.
+        boolean bracketed = h.startsWith("[") && h.endsWith("]");
+        if (bracketed) {
             h = h.substring(1, h.length() - 1);
         }
         if (h.equals("localhost")) {
@@ -107,13 +118,22 @@ final class NoProxy {
         if (all) {
             return false;
         }
+        if (ip != null || bracketed) {
+            // An IP literal (even one whose zone or form the parser refuses) never meets the domain rules.
+            for (Matcher m : ipMatchers) {
+                if (ip != null && m.matches(h, port, ip)) {
+                    return false;
+                }
+            }
+            return true;
+        }
         try {
             h = IDN.toASCII(h, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
         } catch (IllegalArgumentException keep) {
             // compare as given
         }
-        for (Matcher m : matchers) {
-            if (m.matches(h, port, ip)) {
+        for (Matcher m : domainMatchers) {
+            if (m.matches(h, port, null)) {
                 return false;
             }
         }

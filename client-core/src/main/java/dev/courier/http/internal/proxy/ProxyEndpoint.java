@@ -12,6 +12,10 @@ import java.util.Locale;
  * the URI's user info. Immutable.
  */
 public final class ProxyEndpoint {
+    /** The proxy URI schemes Courier speaks (socks5h is socks5: the proxy always resolves the origin's name). */
+    public static final java.util.List<String> SCHEMES = java.util.List.of("http", "https", "socks5", "socks5h", "socks4a");
+    /** {@link #SCHEMES} for messages. */
+    public static final String SCHEMES_TEXT = "http, https, socks5, socks5h and socks4a";
 
     /** The proxy protocols Courier speaks. */
     public enum Kind {
