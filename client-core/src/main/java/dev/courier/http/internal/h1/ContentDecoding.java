@@ -74,10 +74,12 @@ public final class ContentDecoding {
         return malformed("malformed response head: " + cause.getMessage(), cause);
     }
 
-    /** A {@link java.net.ProtocolException} (it has no constructor taking a cause) with this cause. */
-    static java.net.ProtocolException malformed(String message, Throwable cause) {
+    /** A {@link java.net.ProtocolException} (it has no constructor taking a cause) with this cause, if not null. */
+    public static java.net.ProtocolException malformed(String message, Throwable cause) {
         java.net.ProtocolException e = new java.net.ProtocolException(message);
-        e.initCause(cause);
+        if (cause != null) {
+            e.initCause(cause);
+        }
         return e;
     }
 
