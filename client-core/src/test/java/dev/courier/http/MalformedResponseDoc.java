@@ -8,7 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** Renders docs/MALFORMED-RESPONSES.md from the rows of {@link MalformedResponseTable} and {@link MalformedH2ResponseTable}. */
+/**
+ * Renders docs/MALFORMED-RESPONSES.md from the rows of {@link MalformedResponseTable}
+ * and {@link MalformedH2ResponseTable}.
+ */
 final class MalformedResponseDoc {
     private static final String INTRO = """
             # Malformed and unusual responses
@@ -68,8 +71,8 @@ final class MalformedResponseDoc {
         StringBuilder sb = new StringBuilder(INTRO);
         sb.append("\n## HTTP/1.1\n");
         table(sb, http1, "Bytes from the server");
-        sb.append("\n## HTTP/2\n\nThe cases that exist in HTTP/2 (RFC 9113 section 8). Most are found by Netty's codec, which resets "
-                + "the stream with PROTOCOL_ERROR; the connection carries on.\n");
+        sb.append("\n## HTTP/2\n\nThe cases that exist in HTTP/2 (RFC 9113 section 8). Most are found by Netty's "
+                + "codec, which resets the stream with PROTOCOL_ERROR; the connection carries on.\n");
         table(sb, http2, "What the server sends");
         return sb.toString();
     }
@@ -112,7 +115,8 @@ final class MalformedResponseDoc {
             return "**fails** in AWAIT_HEADERS: " + f.type().getSimpleName() + " " + code(f.message());
         }
         if (outcome instanceof BodyFails f) {
-            return f.status() + ", then the **body fails** in READ_BODY: " + f.type().getSimpleName() + " " + code(f.message());
+            return f.status() + ", then the **body fails** in READ_BODY: " + f.type().getSimpleName() + " "
+                    + code(f.message());
         }
         Accepted a = (Accepted) outcome;
         StringBuilder sb = new StringBuilder("accepted: ").append(a.status()).append(", ")

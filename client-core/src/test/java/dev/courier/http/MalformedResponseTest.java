@@ -70,10 +70,12 @@ class MalformedResponseTest {
             script = script.expectContinue(ExpectMode.FINAL_WITHOUT_100);
         }
         server.enqueue(script);
-        Transport t = courier.transport(b -> setup.maxHeaderBytes() > 0 ? b.maxResponseHeaderBytes(setup.maxHeaderBytes()) : b);
+        Transport t = courier.transport(b -> setup.maxHeaderBytes() > 0
+                ? b.maxResponseHeaderBytes(setup.maxHeaderBytes()) : b);
         Request.Builder request = Request.newBuilder(server.uri("/case")).method(setup.method());
         if (setup.expectContinue()) {
-            request.header("Expect", "100-continue").body(RequestBody.of("a body the server never reads", StandardCharsets.UTF_8));
+            request.header("Expect", "100-continue")
+                    .body(RequestBody.of("a body the server never reads", StandardCharsets.UTF_8));
         }
         Response r = play(t, t.roundTrip(request.build()), c.outcome());
         if (r != null && ((Accepted) c.outcome()).fate() == Fate.REUSED) {

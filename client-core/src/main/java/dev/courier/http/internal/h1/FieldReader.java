@@ -47,8 +47,9 @@ final class FieldReader {
     /**
      * Advances to the next field; false after the last one.
      *
-     * @throws IllegalArgumentException for a line that is not a field: no colon, or whitespace where a name
-     *     should start (a continuation line with no field before it, which Go rejects too)
+     * @throws IllegalArgumentException for a line that is not a field: no colon, an empty name, whitespace
+     *     where a name should start (a continuation line with no field before it, which Go rejects too) or
+     *     before the colon, or a control character other than HTAB
      */
     boolean next() {
         if (pos >= end) {
