@@ -199,8 +199,9 @@ public final class Headers {
     }
 
     /**
-     * Builds {@link Headers}. Names must be HTTP tokens and values must not contain CR, LF or NUL
-     * (RFC 9110 section 5.5); each violation is rejected here with the offending field named.
+     * Builds {@link Headers}. Names must be HTTP tokens (RFC 9110 section 5.6.2) and values must not contain
+     * control characters other than HTAB (section 5.5); each violation is rejected here with the offending
+     * field named (but not its value).
      */
     public static final class Builder {
         private String[] namesAndValues = new String[16];
@@ -292,11 +293,18 @@ public final class Headers {
         }
     }
 
+    /**
+     * A value may hold any character but the controls other than HTAB (0x00-0x08, 0x0A-0x1F, 0x7F), as Go's
+     * {@code httpguts.ValidHeaderFieldValue}: RFC 9110 section 5.5 has field-vchar, SP and HTAB only, and CR,
+     * LF or NUL would split or end the field on the wire. The message names the header and the offending
+     * character's index, never the value: it may be a credential (Authorization, Cookie), and Go's HTTP/2
+     * code leaves values out of its errors for the same reason.
+     */
     static void checkValue(String name, String value) {
         Objects.requireNonNull(value, () -> "value of header " + name);
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
-            if (c == '\r' || c == '\n' || c == 0) {
+            if (c < ' ' && c != '\t' || c == 0x7f) {
                 throw new IllegalArgumentException("value of header " + quote(name) + " has an invalid character "
                         + describe(c) + " at index " + i);
             }
@@ -327,6 +335,7 @@ public final class Headers {
             if (c == '\r') sb.append("\\r");
             else if (c == '\n') sb.append("\\n");
             else if (c == 0) sb.append("\\0");
+            else if (c < ' ' || c == 0x7f) sb.append(String.format("\\x%02x", (int) c));
             else sb.append(c);
         }
         return sb.append('"').toString();

@@ -12,8 +12,8 @@ import java.util.Objects;
  *
  * <p>Everything is validated by {@link Builder#build()} before anything touches the network: the
  * method must be a token, the URI absolute with scheme http or https and a host, header names tokens
- * and values free of CR, LF and NUL. Each failure is an {@link IllegalArgumentException} naming the
- * bad part.
+ * and values free of control characters other than HTAB (header fields are checked as they are added).
+ * Each failure is an {@link IllegalArgumentException} naming the bad part, never a header's value.
  */
 public final class Request {
     private final String method;

@@ -9,6 +9,7 @@ import dev.courier.http.testing.CourierExtension;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -68,6 +69,21 @@ class RequestValidationTest {
                 .hasMessageContaining("at index 1");
     }
 
+    /** RFC 9110 section 5.6.2: tchar is "!#$%&'*+-.^_`|~", DIGIT or ALPHA; every other US-ASCII character is refused. */
+    @Test
+    void everyAsciiCharacterOutsideTcharIsRefusedInANameAndEveryTcharAccepted() {
+        String tchar = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        for (char c = 0; c < 0x80; c++) {
+            String name = "X" + c;
+            if (tchar.indexOf(c) >= 0) {
+                assertThat(Headers.of(name, "v").first(name)).isEqualTo("v");
+            } else {
+                assertThatThrownBy(() -> Headers.of(name, "v")).as("U+%04X", (int) c)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith(" at index 1");
+            }
+        }
+    }
+
     @Test
     void setHeaderAndHeadersBuilderValidateNamesToo() {
         assertThatThrownBy(() -> Request.newBuilder(OK_URI).setHeader("Bad Name", "v"))
@@ -103,6 +119,50 @@ class RequestValidationTest {
                 .hasMessage("value of header \"X-Trace\" has an invalid character " + described + " at index 2");
     }
 
+    /** Every control character but HTAB: 0x00-0x08, 0x0A-0x1F and DEL (Go's httpguts.ValidHeaderFieldValue). */
+    static IntStream controlCharactersOtherThanTab() {
+        return IntStream.concat(IntStream.rangeClosed(0x00, 0x1f).filter(c -> c != '\t'), IntStream.of(0x7f));
+    }
+
+    @ParameterizedTest(name = "[{index}] value with U+{0} is rejected")
+    @MethodSource("controlCharactersOtherThanTab")
+    void headerValueMustNotContainAnyControlCharacterButTab(int c) {
+        String value = "ok" + (char) c + "more";
+        String described = c == '\r' ? "CR (\\r)" : c == '\n' ? "LF (\\n)" : c == 0 ? "NUL (\\0)"
+                : String.format("U+%04X", c);
+        assertThatThrownBy(() -> Request.newBuilder(OK_URI).header("X-Trace", value))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("value of header \"X-Trace\" has an invalid character " + described + " at index 2");
+        assertThatThrownBy(() -> Headers.newBuilder().set("X-Trace", value))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith(" at index 2");
+    }
+
+    static Stream<Arguments> credentialsWithControlCharacters() {
+        return Stream.of("Authorization", "Proxy-Authorization", "Cookie", "authorization", "COOKIE")
+                .flatMap(name -> controlCharactersOtherThanTab().mapToObj(c -> arguments(name, c)));
+    }
+
+    /** The message names the header and the index, never the value, which may be a credential. */
+    @ParameterizedTest(name = "[{index}] {0} with U+{1}")
+    @MethodSource("credentialsWithControlCharacters")
+    void anInvalidCredentialValueNeverAppearsInTheMessage(String name, int c) {
+        String secret = "Bearer s3cr3t-token" + (char) c + "tail-s3cr3t";
+        List<Runnable> ways = List.of(
+                () -> Request.newBuilder(OK_URI).header(name, secret),
+                () -> Request.newBuilder(OK_URI).setHeader(name, secret),
+                () -> Headers.of(name, secret),
+                () -> Headers.newBuilder().add(name, secret),
+                () -> Headers.of("Accept", "*/*").toBuilder().set(name, secret));
+        for (Runnable way : ways) {
+            IllegalArgumentException e = catchThrowableOfType(way::run, IllegalArgumentException.class);
+            assertThat(e).isNotNull();
+            assertThat(e.getMessage())
+                    .contains("\"" + name + "\"", "at index 19")
+                    .doesNotContain("s3cr3t", "Bearer", "tail");
+            assertThat(String.valueOf(e)).doesNotContain("s3cr3t");
+        }
+    }
+
     @Test
     void setHeaderValidatesValuesToo() {
         assertThatThrownBy(() -> Request.newBuilder(OK_URI).setHeader("X-A", "a\r\nb"))
@@ -112,7 +172,8 @@ class RequestValidationTest {
     }
 
     @ParameterizedTest(name = "[{index}] value \"{0}\" is accepted")
-    @ValueSource(strings = {"", " padded ", "tab\tinside", "\u00FCn\u00EFc\u00F6d\u00E9", "a,b;c=\"d\""})
+    @ValueSource(strings = {"", " padded ", "tab\tinside", "\ttab-led", "\u00FCn\u00EFc\u00F6d\u00E9", "a,b;c=\"d\"",
+            "~!@#$%^&*()_+`{}|[]\\:;'<>?,./", "obs-text \u0080\u00A0\u00FF"})
     void otherValuesAreAccepted(String value) {
         Request r = Request.newBuilder(OK_URI).header("X-V", value).build();
         assertThat(r.headers().first("X-V")).isEqualTo(value);

@@ -21,7 +21,10 @@ import java.util.Objects;
 public final class H2Response {
 
     private int code;
+    private String rawStatus;
+    private boolean omitStatus;
     private List<Map.Entry<String, String>> headers = List.of();
+    private List<Map.Entry<String, String>> rawHeaders = List.of();
     private byte[] body = new byte[0];
     private List<Map.Entry<String, String>> trailers = List.of();
     private Duration delayHeaders = Duration.ZERO;
@@ -63,6 +66,27 @@ public final class H2Response {
     public H2Response header(String name, String value) {
         H2Response c = copy();
         c.headers = append(headers, name, value);
+        return c;
+    }
+
+    /**
+     * Sends {@code :status} with this value, as given (say "20" or "abc"), instead of the code; or, with null,
+     * no {@code :status} at all. For malformed responses; the head then goes out unvalidated.
+     */
+    public H2Response rawStatus(String value) {
+        H2Response c = copy();
+        c.rawStatus = value;
+        c.omitStatus = value == null;
+        return c;
+    }
+
+    /**
+     * Adds a field exactly as given: the name is not lower-cased and nothing is validated (an upper-case name, a
+     * connection-specific field, a pseudo-header, a control character in the value). For malformed responses.
+     */
+    public H2Response rawHeader(String name, String value) {
+        H2Response c = copy();
+        c.rawHeaders = append(rawHeaders, name, value);
         return c;
     }
 
@@ -229,7 +253,10 @@ public final class H2Response {
     // ---- package-private accessors for the server ----
 
     int code() { return code; }
+    String rawStatus() { return rawStatus; }
+    boolean omitsStatus() { return omitStatus; }
     List<Map.Entry<String, String>> headers() { return headers; }
+    List<Map.Entry<String, String>> rawHeaders() { return rawHeaders; }
     byte[] body() { return body; }
     List<Map.Entry<String, String>> trailers() { return trailers; }
     Duration headersDelay() { return delayHeaders; }
@@ -293,7 +320,10 @@ public final class H2Response {
 
     private H2Response copy() {
         H2Response c = new H2Response(code);
+        c.rawStatus = rawStatus;
+        c.omitStatus = omitStatus;
         c.headers = headers;
+        c.rawHeaders = rawHeaders;
         c.body = body;
         c.trailers = trailers;
         c.delayHeaders = delayHeaders;

@@ -315,9 +315,16 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
 
     private Http2Headers responseHeaders(Exchange x) {
         H2Response r = x.response;
-        Http2Headers head = new DefaultHttp2Headers().status(Integer.toString(r.code()));
+        boolean raw = r.rawStatus() != null || r.omitsStatus() || !r.rawHeaders().isEmpty();
+        Http2Headers head = new DefaultHttp2Headers(!raw); // a malformed script goes out as written
+        if (!r.omitsStatus()) {
+            head.status(r.rawStatus() != null ? r.rawStatus() : Integer.toString(r.code()));
+        }
         for (Map.Entry<String, String> e : r.headers()) {
             head.add(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
+        }
+        for (Map.Entry<String, String> e : r.rawHeaders()) {
+            head.add(e.getKey(), e.getValue());
         }
         if (r.gzipSet() && !head.contains("content-encoding")) {
             head.set("content-encoding", "gzip");

@@ -58,15 +58,29 @@ public final class ContentDecoding {
         return charset(v, 0, v.length);
     }
 
-    /** What went wrong with a response head the decoder could not read, for the error message. */
-    static String describeHeadFailure(Throwable cause) {
+    /**
+     * The cause of the RequestException for a response head the decoder could not read: a head over the
+     * size limit or cut short by the server closing stays an IOException; a malformed one (the decoder's
+     * IllegalArgumentException) becomes a {@link java.net.ProtocolException}, so that callers tell a
+     * broken server apart by type, not by message.
+     */
+    static java.io.IOException headFailure(Throwable cause) {
         if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
-            return cause.getMessage();
+            return new java.io.IOException(cause.getMessage(), cause);
         }
         if (cause instanceof io.netty.handler.codec.PrematureChannelClosureException) {
-            return "connection closed while reading the response head";
+            return new java.io.IOException("connection closed while reading the response head", cause);
         }
-        return "malformed response head: " + cause.getMessage();
+        return malformed("malformed response head: " + cause.getMessage(), cause);
+    }
+
+    /** A {@link java.net.ProtocolException} (it has no constructor taking a cause) with this cause, if not null. */
+    public static java.net.ProtocolException malformed(String message, Throwable cause) {
+        java.net.ProtocolException e = new java.net.ProtocolException(message);
+        if (cause != null) {
+            e.initCause(cause);
+        }
+        return e;
     }
 
     /**

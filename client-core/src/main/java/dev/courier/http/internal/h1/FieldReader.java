@@ -8,6 +8,14 @@ package dev.courier.http.internal.h1;
  *
  * <p>Lines end in LF with an optional CR before it. The block holds only field lines (no status line,
  * no blank line). Not thread-safe; the decoder keeps one per connection and reuses it.
+ *
+ * <p>A line with a control character other than HTAB (NUL, a CR not followed by LF, DEL...) is
+ * malformed: RFC 9110 section 5.5 lets a recipient of CR, LF or NUL in a field value either reject the
+ * message or replace each with SP. Courier rejects, as Go does (its HTTP/2 framer through
+ * {@code httpguts.ValidHeaderFieldValue}, and current {@code net/textproto} through
+ * {@code validHeaderValueByte}): replacing would hand the caller bytes the server did not send, and a
+ * bare CR that some other parser takes for a line end is how one response is made to read as two. The
+ * check rides on the search for the line's end: one comparison per byte, as before.
  */
 final class FieldReader {
     private byte[] buf;
@@ -39,8 +47,9 @@ final class FieldReader {
     /**
      * Advances to the next field; false after the last one.
      *
-     * @throws IllegalArgumentException for a line that is not a field: no colon, or whitespace where a name
-     *     should start (a continuation line with no field before it, which Go rejects too)
+     * @throws IllegalArgumentException for a line that is not a field: no colon, an empty name, whitespace
+     *     where a name should start (a continuation line with no field before it, which Go rejects too) or
+     *     before the colon, or a control character other than HTAB
      */
     boolean next() {
         if (pos >= end) {
@@ -48,7 +57,7 @@ final class FieldReader {
             return false;
         }
         int lineStart = pos;
-        int lf = indexOfLf(lineStart);
+        int lf = lineEnd(lineStart, false);
         int contentEnd = trimCr(lineStart, lf);
         pos = lf + 1;
         byte first = buf[lineStart];
@@ -65,12 +74,19 @@ final class FieldReader {
         if (colon < 0) {
             throw new IllegalArgumentException("a header line has no colon: " + Ascii.quote(buf, lineStart, contentEnd));
         }
-        nameStart = lineStart;
-        int ne = colon;
-        while (ne > lineStart && isOws(buf[ne - 1])) {
-            ne--; // whitespace before the colon: RFC 9112 section 5.1 has a client drop it
+        if (colon == lineStart) {
+            throw new IllegalArgumentException("a header line has an empty field name");
         }
-        nameEnd = ne;
+        if (isOws(buf[colon - 1])) {
+            // RFC 9112 section 5.1: no whitespace between the field name and the colon; a server must reject
+            // such a request and a proxy must strip it. Parsers that disagree about "Content-Length : 5" (one
+            // honours it, the next ignores it or trims it) disagree about where the body ends, and the bytes
+            // in between become the next response for one of them (response splitting, cache poisoning).
+            throw new IllegalArgumentException("whitespace between the field name and the colon in the field "
+                    + Ascii.quote(buf, lineStart, colon));
+        }
+        nameStart = lineStart;
+        nameEnd = colon;
         int vs = colon + 1;
         int ve = contentEnd;
         while (vs < ve && isOws(buf[vs])) {
@@ -94,7 +110,7 @@ final class FieldReader {
         appendLatin1(sb, buf, valueStart, valueEnd);
         while (pos < end && isOws(buf[pos])) {
             int lineStart = pos;
-            int lf = indexOfLf(lineStart);
+            int lf = lineEnd(lineStart, true);
             int s = lineStart;
             int e = trimCr(lineStart, lf);
             pos = lf + 1;
@@ -135,13 +151,47 @@ final class FieldReader {
         return Ascii.equalsIgnoreCase(buf, nameStart, nameEnd, lowerName);
     }
 
-    private int indexOfLf(int from) {
-        for (int i = from; i < end; i++) {
-            if (buf[i] == '\n') {
-                return i;
+    /**
+     * The index of the LF ending the line that starts at {@code from} (or the block's end: the last line of a
+     * block may come without its LF), refusing the control characters a field line may not hold.
+     *
+     * @param continuation the line continues the current field's value (obs-fold), for the message
+     */
+    private int lineEnd(int from, boolean continuation) {
+        byte[] b = buf;
+        int e = end;
+        for (int i = from; i < e; i++) {
+            byte c = b[i];
+            // One comparison for the common byte: adding 1 takes 0x00-0x1F to 1..0x20 and DEL (0x7F) round to
+            // -128, while obs-text (0x80-0xFF) is negative anyway; visible ASCII and SP stay above ' '.
+            if ((byte) (c + 1) <= ' ') {
+                if (c == '\n') {
+                    return i;
+                }
+                if (c != '\t' && c >= 0 && (c != '\r' || i + 1 == e || b[i + 1] != '\n')) {
+                    throw invalidControl(from, i, continuation);
+                }
             }
         }
-        return end; // the last line of a block may come without its LF
+        return e;
+    }
+
+    /** Names the field and where the control character is in its line, but not the value (it may be a credential). */
+    private IllegalArgumentException invalidControl(int lineStart, int at, boolean continuation) {
+        int c = buf[at] & 0xff;
+        String what = c == '\r' ? "a CR not followed by LF" : String.format("a control character 0x%02x", c);
+        if (continuation) {
+            return new IllegalArgumentException("a continuation line of the field " + Ascii.quote(buf, nameStart, nameEnd)
+                    + " has " + what + " at index " + (at - lineStart));
+        }
+        for (int i = lineStart; i < at; i++) {
+            if (buf[i] == ':') {
+                return new IllegalArgumentException("the value of the field " + Ascii.quote(buf, lineStart, i) + " has "
+                        + what + " at index " + (at - i - 1) + " after the colon");
+            }
+        }
+        return new IllegalArgumentException("a header line has " + what + " in its name: "
+                + Ascii.quote(buf, lineStart, at + 1));
     }
 
     private int trimCr(int lineStart, int lf) {

@@ -8,10 +8,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
  * fields that reads those that frame the body or decide the connection's fate by byte comparison,
  * turning none of them into Strings.
  *
- * <p>Framing follows RFC 9112 section 6.3 and Go's {@code net/http}: Transfer-Encoding whose last coding
- * is chunked wins over Content-Length (and the connection is then not reused); Transfer-Encoding on an
- * HTTP/1.0 response is ignored, as Go does (its issue 12785), and the connection not reused; several
- * Content-Length values must all be the same (Go's issue 16490) and count once.
+ * <p>Framing follows RFC 9112 section 6.3 and Go's {@code net/http}: the only Transfer-Encoding accepted
+ * is one field saying {@code chunked}, which wins over Content-Length (and the connection is then not
+ * reused); any other (gzip, chunked twice, an unknown coding, chunked not last, several fields) fails
+ * the head, as Go's {@code parseTransferEncoding} does, rather than hand over bytes still in a coding
+ * nobody decoded. Transfer-Encoding on an HTTP/1.0 response is ignored, as Go does (its issue 12785),
+ * and the connection not reused; several Content-Length values must all be the same (Go's issue 16490)
+ * and count once. Every field line was checked by {@link FieldReader}. The catalogue of what is
+ * accepted and what fails is docs/MALFORMED-RESPONSES.md.
  *
  * <p>One per connection, reused for every head; confined to the connection's event loop.
  */
@@ -51,9 +55,10 @@ final class HeadParser {
     private boolean connectionKeepAlive;
     private boolean contentTypeSeen;
     private boolean contentEncodingSeen;
-    private boolean transferEncodingSeen;
-    private boolean chunkedLast;
-    private int chunkedCount;
+    /** The value of the (first) Transfer-Encoding field: {@code teBytes[teStart, teEnd)}, or null. */
+    private byte[] teBytes;
+    private int teStart;
+    private int teEnd;
     private byte[] lengthBytes;
     private int lengthStart;
     private int lengthEnd;
@@ -79,9 +84,7 @@ final class HeadParser {
         connectionKeepAlive = false;
         contentTypeSeen = false;
         contentEncodingSeen = false;
-        transferEncodingSeen = false;
-        chunkedLast = false;
-        chunkedCount = 0;
+        teBytes = null;
         lengthBytes = null;
         try {
             parseStatusLine(statusLine, end);
@@ -98,6 +101,7 @@ final class HeadParser {
         } finally {
             head = null;
             lengthBytes = null;
+            teBytes = null;
             fields.reset(null, 0, 0);
         }
     }
@@ -155,6 +159,17 @@ final class HeadParser {
         h.reason = reason(h.status, b, rs, re);
     }
 
+    /** reason-phrase = *( HTAB / SP / VCHAR / obs-text ) (RFC 9112 section 4): no other control, no bare CR. */
+    private static void checkReason(byte[] b, int start, int end) {
+        for (int i = start; i < end; i++) {
+            byte c = b[i];
+            if (c >= 0 && c < ' ' && c != '\t' || c == 0x7f) {
+                throw new IllegalArgumentException("a control character in the reason phrase of the status line "
+                        + Ascii.quote(b, 0, end));
+            }
+        }
+    }
+
     private static String reason(int status, byte[] b, int start, int end) {
         String standard = status < REASONS.length ? REASONS[status] : null;
         if (standard != null && standard.length() == end - start) {
@@ -166,6 +181,7 @@ final class HeadParser {
                 return standard;
             }
         }
+        checkReason(b, start, end); // only here: a standard phrase has none
         return start == end ? "" : Ascii.string(b, start, end);
     }
 
@@ -247,30 +263,19 @@ final class HeadParser {
         } while (s <= ve);
     }
 
-    /** Notes whether chunked is the last transfer coding, and how often it appears, over every field. */
+    /**
+     * Keeps the Transfer-Encoding value; a second field fails the head (for HTTP/1.1), as in Go: "Like nginx,
+     * we only support a single Transfer-Encoding header field, and only if set to chunked".
+     */
     private void onTransferEncoding(byte[] v, int vs, int ve) {
-        transferEncodingSeen = true;
-        int s = vs;
-        while (s < ve) {
-            int comma = s;
-            while (comma < ve && v[comma] != ',') {
-                comma++;
-            }
-            int ts = s;
-            int te = comma;
-            while (ts < te && FieldReader.isOws(v[ts])) {
-                ts++;
-            }
-            while (te > ts && FieldReader.isOws(v[te - 1])) {
-                te--;
-            }
-            if (ts < te) {
-                chunkedLast = Ascii.equalsIgnoreCase(v, ts, te, CHUNKED);
-                if (chunkedLast) {
-                    chunkedCount++;
-                }
-            }
-            s = comma + 1;
+        if (teBytes != null && !head.http10) {
+            throw new IllegalArgumentException("unsupported Transfer-Encoding: more than one field ("
+                    + Ascii.quote(teBytes, teStart, teEnd) + " and " + Ascii.quote(v, vs, ve) + "); only chunked is supported");
+        }
+        if (teBytes == null) {
+            teBytes = v;
+            teStart = vs;
+            teEnd = ve;
         }
     }
 
@@ -279,7 +284,7 @@ final class HeadParser {
         if (lengthBytes != null) {
             h.contentLength = Ascii.parseDecimal(lengthBytes, lengthStart, lengthEnd);
         }
-        if (!transferEncodingSeen) {
+        if (teBytes == null) {
             return;
         }
         // From here on the server's framing is at least unusual: the connection is not trusted with another request.
@@ -287,18 +292,16 @@ final class HeadParser {
         if (h.http10) {
             return; // ignored, as Go does
         }
-        if (chunkedCount > 1) {
-            throw new IllegalArgumentException("the chunked transfer coding is applied more than once");
+        // RFC 9112 section 6.1 lets a message stack codings (gzip, chunked); a recipient that does not
+        // decode one cannot read the body, and ignoring it would pass the still-encoded bytes off as the
+        // content. Go (and nginx) support chunked alone, the framing RFC 9112 requires, and so does Courier.
+        if (!Ascii.equalsIgnoreCase(teBytes, teStart, teEnd, CHUNKED)) {
+            throw new IllegalArgumentException("unsupported Transfer-Encoding " + Ascii.quote(teBytes, teStart, teEnd)
+                    + "; only chunked is supported");
         }
-        if (chunkedCount == 1 && !chunkedLast) {
-            throw new IllegalArgumentException("chunked is not the last transfer coding");
-        }
-        if (chunkedLast) {
-            h.chunked = true;
-            h.persistent = lengthBytes == null; // chunked alone is ordinary; with Content-Length, possible smuggling
-        }
-        // RFC 9112 section 6.3: Transfer-Encoding overrides Content-Length; without chunked last the body
-        // ends when the connection does.
+        h.chunked = true;
+        h.persistent = lengthBytes == null; // chunked alone is ordinary; with Content-Length, possible smuggling
+        // RFC 9112 section 6.3: Transfer-Encoding overrides Content-Length.
         h.contentLength = -1;
     }
 

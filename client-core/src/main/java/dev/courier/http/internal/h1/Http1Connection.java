@@ -134,11 +134,19 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Raw response bytes reached the connection (seen before decoding, by the decoder). */
+    /**
+     * Raw response bytes reached the connection (seen before decoding, by the decoder). On an idle
+     * connection nobody asked for them, even if they do not make a whole response yet: the connection is
+     * closed before anyone reuses it, or they would be read as the start of the next request's response
+     * (Go's readLoop: "Unsolicited response received on idle HTTP channel").
+     */
     void onResponseBytes() {
         Http1Exchange exchange = current;
         if (exchange != null) {
             exchange.onResponseBytes();
+        } else if (ctx != null && ctx.channel().isActive()) {
+            log.debug("{}: unexpected data on an idle connection; closing it", connectionId);
+            ctx.close();
         }
     }
 

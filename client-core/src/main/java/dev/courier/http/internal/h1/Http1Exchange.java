@@ -115,7 +115,11 @@ public final class Http1Exchange extends Exchange implements BodySource {
         if (msg instanceof ByteBuf) {
             onBodyBytes((ByteBuf) msg);
         } else if (msg instanceof Http1ResponseDecoder.End) {
-            onEnd(((Http1ResponseDecoder.End) msg).trailers);
+            Http1ResponseDecoder.End end = (Http1ResponseDecoder.End) msg;
+            if (end.excess) {
+                keepAlive = false; // the server sent more than the response: its framing cannot be trusted
+            }
+            onEnd(end.trailers);
         } else if (msg instanceof ResponseHead) {
             onResponseHead((ResponseHead) msg);
         } else if (msg instanceof Http1ResponseDecoder.Failure) {
@@ -128,10 +132,10 @@ public final class Http1Exchange extends Exchange implements BodySource {
     private void onFailure(Http1ResponseDecoder.Failure failure) {
         Throwable cause = failure.cause;
         if (failure.inHead && !headersReceived) {
-            failBeforeResponse(Phase.AWAIT_HEADERS, new java.io.IOException(ContentDecoding.describeHeadFailure(cause), cause),
+            failBeforeResponse(Phase.AWAIT_HEADERS, ContentDecoding.headFailure(cause),
                     false, !(cause instanceof TooLongFrameException));
         } else {
-            failBody(new java.io.IOException("malformed response body: " + cause.getMessage(), cause));
+            failBody(ContentDecoding.malformed("malformed response body: " + cause.getMessage(), cause));
         }
     }
 

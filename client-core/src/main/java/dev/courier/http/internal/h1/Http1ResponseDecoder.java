@@ -37,11 +37,15 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
 
     /** The end of a response body, with the trailer fields of a chunked one. */
     static final class End {
-        static final End NO_TRAILERS = new End(Headers.empty());
+        static final End NO_TRAILERS = new End(Headers.empty(), false);
+        static final End NO_TRAILERS_THEN_EXCESS = new End(Headers.empty(), true);
         final Headers trailers;
+        /** Bytes other than whitespace followed the body: the connection must not carry another request. */
+        final boolean excess;
 
-        End(Headers trailers) {
+        End(Headers trailers, boolean excess) {
             this.trailers = trailers;
+            this.excess = excess;
         }
     }
 
@@ -206,7 +210,26 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
         } else {
             state = State.UNTIL_CLOSE;
         }
+        if (head.complete && in.isReadable() && excessAfterResponse(in)) {
+            head.persistent = false;
+        }
         out.add(head);
+    }
+
+    /**
+     * Whether bytes other than the whitespace tolerated between messages follow a response that is
+     * complete (a 204 or 304 with a body, a body longer than its Content-Length, a body sent to a HEAD):
+     * nothing was asked for, so the framing is broken and the bytes would be read as the start of the next
+     * request's response (RFC 9112 section 9.3; Go's persistConn closes on an "Unsolicited response
+     * received on idle HTTP channel"). Called only when bytes are left, which a well-framed exchange never has.
+     */
+    private static boolean excessAfterResponse(ByteBuf in) {
+        for (int i = in.readerIndex(), end = in.writerIndex(); i < end; i++) {
+            if ((in.getByte(i) & 0xff) > ' ') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Skips the CR, LF and other control bytes or spaces some servers send between messages, as Netty's codec did. */
@@ -297,7 +320,7 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
         out.add(in.readRetainedSlice(n));
         remaining -= n;
         if (remaining == 0) {
-            out.add(End.NO_TRAILERS);
+            out.add(in.isReadable() && excessAfterResponse(in) ? End.NO_TRAILERS_THEN_EXCESS : End.NO_TRAILERS);
             state = State.HEAD;
         }
     }
@@ -402,19 +425,20 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
             }
             return;
         }
-        End end = End.NO_TRAILERS;
+        Headers trailers = null;
         if (blockContentEnd > start) {
             byte[] bytes = new byte[blockContentEnd - start];
             in.getBytes(start, bytes);
             try {
-                end = new End(parser.parseTrailers(bytes));
+                trailers = parser.parseTrailers(bytes);
             } catch (IllegalArgumentException malformed) {
                 failBody(in, out, "malformed trailers: " + malformed.getMessage());
                 return;
             }
         }
         in.readerIndex(blockEnd);
-        out.add(end);
+        boolean excess = in.isReadable() && excessAfterResponse(in);
+        out.add(trailers != null ? new End(trailers, excess) : excess ? End.NO_TRAILERS_THEN_EXCESS : End.NO_TRAILERS);
         state = State.HEAD;
     }
 

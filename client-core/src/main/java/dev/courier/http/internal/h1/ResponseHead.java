@@ -89,8 +89,9 @@ final class ResponseHead implements Supplier<Headers> {
     /**
      * The header fields in order, as sent, except: a repeated Content-Length counts once, Content-Length
      * is dropped when chunked framing overrides it (as Go does), and with {@code stripEncoding} so are
-     * Content-Encoding and Content-Length. A field that {@link Headers} would refuse (a name that is not a
-     * token, a NUL in a value) is skipped rather than failing the response.
+     * Content-Encoding and Content-Length. A field whose name is not a token, which {@link Headers} would
+     * refuse, is skipped rather than failing the response (it cannot be a framing field; the values were
+     * checked by the parser, see docs/MALFORMED-RESPONSES.md).
      */
     Headers toHeaders(boolean stripEncoding) {
         if (bytes.length == 0) {

@@ -87,6 +87,8 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     private BodyStream body;
     private long bodyExpected = -1;
     private long bodyReceived;
+    /** What the response is when it is one that has no content (a 204, a 304, a HEAD's), else null. */
+    private String noContent;
     private ScheduledFuture<?> headerTimer;
     private ScheduledFuture<?> continueTimer;
     private BodySubscriber subscriber;
@@ -437,6 +439,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (request.method().equals("HEAD") || status == 204 || status == 304) {
             visibleLength = 0;
             bodyExpected = -1;
+            noContent = status == 204 ? "a 204 response" : status == 304 ? "a 304 response" : "the response to a HEAD";
         }
         body = new BodyStream(this, visibleLength, decompressor, ctx.maxDecompressedBytes());
         CharSequence contentType = h.get("content-type");
@@ -484,9 +487,14 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         ByteBuf data = frame.content();
         int n = data.readableBytes();
         if (n > 0) {
+            if (noContent != null) {
+                // RFC 9110 sections 9.3.2, 15.3.5 and 15.4.5: it has no content; Go resets a HEAD's stream too.
+                protocolError("DATA in " + noContent + ", which has no content");
+                return;
+            }
             bodyReceived += n;
             if (bodyExpected >= 0 && bodyReceived > bodyExpected) {
-                bodyError(new IOException("the server sent more than its Content-Length of " + bodyExpected + " bytes"));
+                bodyError(malformed("the server sent more than its Content-Length of " + bodyExpected + " bytes", null));
                 return;
             }
             body.onData(data.retain());
@@ -498,8 +506,8 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
 
     private void endOfResponse(Headers trailers) {
         if (bodyExpected >= 0 && bodyReceived != bodyExpected) {
-            bodyError(new IOException("the stream ended after " + bodyReceived + " of the " + bodyExpected
-                    + " body bytes its Content-Length declared"));
+            bodyError(malformed("the stream ended after " + bodyReceived + " of the " + bodyExpected
+                    + " body bytes its Content-Length declared", null));
             return;
         }
         responseEnded = true;
@@ -553,7 +561,13 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (finished) {
             return;
         }
-        IOException e = new IOException("HTTP/2 stream error: " + describe(cause), cause);
+        // A PROTOCOL_ERROR that Netty's codec found in what the server sent (a malformed header block, a
+        // content-length the DATA does not match) is a malformed response, typed as HTTP/1.1's are.
+        // (Http2MultiplexHandler hands the child the codec's exception unwrapped from Http2FrameStreamException.)
+        boolean malformed = cause instanceof io.netty.handler.codec.http2.Http2Exception
+                && ((io.netty.handler.codec.http2.Http2Exception) cause).error() == Http2Error.PROTOCOL_ERROR;
+        String what = "HTTP/2 stream error: " + describe(cause);
+        IOException e = malformed ? malformed(what, cause) : new IOException(what, cause);
         if (!headersReceived) {
             fail(Phase.AWAIT_HEADERS, e, false, null);
         } else {
@@ -590,6 +604,10 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         } else {
             bodyError(new IOException(what + " after " + bodyReceived + " body bytes", connectionCause));
         }
+    }
+
+    private static java.net.ProtocolException malformed(String message, Throwable cause) {
+        return dev.courier.http.internal.h1.ContentDecoding.malformed(message, cause);
     }
 
     private static String describe(Throwable t) {
@@ -685,7 +703,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     }
 
     private void protocolError(String what) {
-        IOException e = new IOException("HTTP/2 protocol error from the server: " + what);
+        IOException e = malformed("HTTP/2 protocol error from the server: " + what, null);
         if (!headersReceived) {
             fail(Phase.AWAIT_HEADERS, e, false, null);
         } else {
