@@ -107,6 +107,18 @@ public final class Http1Exchange extends Exchange implements BodySource {
         }
     }
 
+    /** The request body's publisher failed (see {@link RequestWriter}): never retried, the response stands if any. */
+    void onBodyFailed(java.io.IOException cause) {
+        if (finished) {
+            return;
+        }
+        if (!headersReceived) {
+            failBeforeResponse(Phase.WRITE_REQUEST, cause, false, false, false);
+        } else {
+            keepAlive = false; // the server answered already; the connection closes when its response ends
+        }
+    }
+
     void onInbound(Object msg) {
         if (finished) {
             ResponseHead.release(msg);
@@ -429,6 +441,12 @@ public final class Http1Exchange extends Exchange implements BodySource {
     }
 
     private void failBeforeResponse(Phase phase, Throwable cause, boolean timeout, boolean nothingWritten) {
+        failBeforeResponse(phase, cause, timeout, nothingWritten, true);
+    }
+
+    /** {@link #failBeforeResponse(Phase, Throwable, boolean, boolean)}, never retrying unless {@code retryable}. */
+    private void failBeforeResponse(Phase phase, Throwable cause, boolean timeout, boolean nothingWritten,
+            boolean retryable) {
         keepAlive = false;
         boolean wasReused = reused;
         long wasIdle = idleNanos;
@@ -438,7 +456,8 @@ public final class Http1Exchange extends Exchange implements BodySource {
         }
         RequestException error = new RequestException(request.method(), request.redactedUri(), phase, null, cause, timeout,
                 c == null ? null : c.id(), wasReused, wasReused ? Duration.ofNanos(wasIdle) : null);
-        retryOrFail(error, mayRetry(timeout) ? staleConnectionRetryReason(anyResponseByte, nothingWritten, bodyStarted()) : null);
+        retryOrFail(error, retryable && mayRetry(timeout)
+                ? staleConnectionRetryReason(anyResponseByte, nothingWritten, bodyStarted()) : null);
     }
 
     @Override
