@@ -87,6 +87,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
 
     /** The request, body included, is fully on the wire: start the response header timer. */
     void onRequestWritten() {
+        requestSent();
         if (ctx.responseHeaderTimeoutNanos() > 0 && !headersReceived && !finished) {
             headerTimer = loop.schedule(this::headerTimeout, ctx.responseHeaderTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
