@@ -134,11 +134,18 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Raw response bytes reached the connection (seen before decoding, by the decoder). */
+    /**
+     * Raw response bytes reached the connection (seen before decoding, by the decoder). On an idle connection
+     * they answer no request: the connection is closed before anyone reuses it, even when they are too few for the
+     * decoder to make anything of (half a status line would otherwise prefix the next response).
+     */
     void onResponseBytes() {
         Http1Exchange exchange = current;
         if (exchange != null) {
             exchange.onResponseBytes();
+        } else if (ctx.channel().isActive()) {
+            log.debug("{}: unsolicited bytes on an idle connection; closing it", connectionId);
+            ctx.close();
         }
     }
 

@@ -402,7 +402,9 @@ public final class Http1Exchange extends Exchange implements BodySource {
         if (writer != null) {
             writer.stop();
         }
-        boolean reusable = keepAlive && responseComplete && requestWritten();
+        // Bytes beyond the response (a body longer than its Content-Length, say) would be read as the start of
+        // the next response: such a connection is closed, as Go's readLoop does with an unsolicited response.
+        boolean reusable = keepAlive && responseComplete && requestWritten() && !handler.decoder().hasUnreadBytes();
         if (writer != null) {
             writer.unbind();
         }
