@@ -377,8 +377,11 @@ final class RequestWriter implements ChannelFutureListener {
                             + declared + " bytes"));
                     return;
                 }
-                channel.writeAndFlush(frame(item)).addListener(chunkWritten);
-                if (channel.isWritable()) {
+                ch.writeAndFlush(frame(item)).addListener(chunkWritten);
+                if (!current()) {
+                    return; // the write failed at once and ended the attempt (the writer may be unbound already)
+                }
+                if (ch.isWritable()) {
                     upstream.request(1);
                 } else {
                     wantsDemand = true;
