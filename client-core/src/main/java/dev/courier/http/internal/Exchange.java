@@ -52,6 +52,8 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
     private boolean pendingReused;
     private long pendingIdleNanos;
     protected volatile boolean aborted;
+    /** The current attempt's request is wholly written: set on the loop, read by {@link #abort} on any thread. */
+    private volatile boolean requestSent;
 
     // event-loop confined once a connection is acquired
     protected PooledConnection conn;
@@ -203,6 +205,7 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
     /** Tries again on a fresh connection (the caller has checked the budget and told the trace). */
     protected final void retry() {
         attempt++;
+        requestSent = false;
         conn = null;
         stream = null;
         reused = false;
@@ -254,6 +257,11 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
     }
 
     // ---- ExchangeOwner: what an HTTP/2 stream reports ----
+
+    @Override
+    public void requestSent() {
+        requestSent = true;
+    }
 
     @Override
     public void deliver(ResponseImpl response) {
@@ -308,8 +316,10 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         boolean timeout = cause instanceof TimeoutException;
         ExchangeFuture f = future;
         if (f != null && !f.isDone()) {
+            // No connection yet: waiting for one; else writing the request until it is all sent, then awaiting headers.
+            Phase phase = loop == null ? Phase.POOL_WAIT : requestSent ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST;
             f.completeExceptionally(new RequestException(request.method(), request.redactedUri(),
-                    loop == null ? Phase.POOL_WAIT : Phase.AWAIT_HEADERS, cause == null ? "cancelled" : cause.getMessage(),
+                    phase, cause == null ? "cancelled" : cause.getMessage(),
                     cause == null ? new CancellationException("cancelled by the caller") : cause, timeout));
         }
         EventLoop l = loop;

@@ -16,6 +16,9 @@ public interface ExchangeOwner {
     /** The request's trace, or null. */
     ClientTrace trace();
 
+    /** The whole request, body included, is on the wire: a failure from now on happens awaiting the response. */
+    void requestSent();
+
     /** The response head arrived: complete the caller's future with it. */
     void deliver(ResponseImpl response);
 

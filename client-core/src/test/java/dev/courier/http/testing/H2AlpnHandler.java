@@ -27,7 +27,14 @@ final class H2AlpnHandler extends ApplicationProtocolNegotiationHandler {
     @Override
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         ChannelPipeline p = ctx.pipeline();
-        if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
+        if (server.silent()) {
+            p.addLast(new io.netty.channel.SimpleChannelInboundHandler<Object>() {
+                @Override
+                protected void channelRead0(ChannelHandlerContext c, Object msg) {
+                    // read and dropped (released by the superclass): the server never answers
+                }
+            });
+        } else if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
             p.addLast(server.newHttp2Handler(connectionIndex, "h2"));
         } else if (http1Fallback && ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
             p.addLast(new HttpServerCodec(), new HttpObjectAggregator(H2RecordedRequest.MAX_BODY_BYTES),

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * An immutable script telling an {@link H2TestServer} how to answer one request (one stream), faults included.
@@ -15,8 +16,10 @@ import java.util.Objects;
  * knows, unless the script sets one; a HEAD request gets the headers only. Header names are sent in lower case, as
  * HTTP/2 requires.
  *
- * <p>Faults ({@code rstStream}, {@code goAwayBefore}, {@code noResponse}, {@code closeConnection}) replace the
- * answer; {@code rstAfterHeaders}/{@code rstAfterBytes} cut it short; {@code goAwayAfter} follows it.
+ * <p>Faults ({@code rstStream}, {@code goAwayBefore}, {@code noResponse}, {@code closeConnection},
+ * {@code resetConnection}, {@code cutInsideHeaders}, {@code continuationFlood}) replace the answer;
+ * {@code rstAfterHeaders}/{@code rstAfterBytes}/{@code resetConnectionAfterBytes} cut it short; {@code goAwayAfter}
+ * follows it; {@code ignoreFlowControl} overruns the client's windows.
  */
 public final class H2Response {
 
@@ -44,6 +47,12 @@ public final class H2Response {
     private boolean noResponse;
     private boolean echoBody;
     private boolean closeConnection;
+    private CompletableFuture<?> bodyGate;
+    private boolean resetConnection;
+    private boolean resetConnectionAfterBytes;
+    private boolean ignoreFlowControl;
+    private boolean continuationFlood;
+    private boolean cutInsideHeaders;
 
     private H2Response(int code) {
         if (code < 200 || code > 999) {
@@ -122,6 +131,13 @@ public final class H2Response {
     public H2Response delayHeaders(Duration delay) {
         H2Response c = copy();
         c.delayHeaders = Objects.requireNonNull(delay, "delay");
+        return c;
+    }
+
+    /** Writes and flushes the HEADERS, then writes the body only once {@code gate} completes (either way). */
+    public H2Response bodyAfter(CompletableFuture<?> gate) {
+        H2Response c = copy();
+        c.bodyGate = Objects.requireNonNull(gate, "gate");
         return c;
     }
 
@@ -250,6 +266,55 @@ public final class H2Response {
         return c;
     }
 
+    /** Resets the TCP connection (RST: no GOAWAY, no TLS close_notify) instead of answering. */
+    public H2Response resetConnection() {
+        H2Response c = copy();
+        c.resetConnection = true;
+        return c;
+    }
+
+    /**
+     * Sends the HEADERS and the first {@code n} body bytes, then, once they are written, resets the TCP connection
+     * (RST) rather than the stream.
+     */
+    public H2Response resetConnectionAfterBytes(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("negative byte count: " + n);
+        }
+        H2Response c = copy();
+        c.rstAfterBytes = n;
+        c.rstAfterBytesCode = 0;
+        c.resetConnectionAfterBytes = true;
+        return c;
+    }
+
+    /**
+     * Writes the body's DATA frames without regard to the client's flow-control windows (RFC 9113 section 6.9): a
+     * body larger than the client's stream window, unread by the client, overruns it.
+     */
+    public H2Response ignoreFlowControl() {
+        H2Response c = copy();
+        c.ignoreFlowControl = true;
+        return c;
+    }
+
+    /**
+     * Answers with a HEADERS frame without END_HEADERS and then CONTINUATION frames of 1 KiB header fields, never
+     * ending the header block, until the client closes the connection (at most 64 MiB).
+     */
+    public H2Response continuationFlood() {
+        H2Response c = copy();
+        c.continuationFlood = true;
+        return c;
+    }
+
+    /** Sends a HEADERS frame without END_HEADERS (the header block is cut short), then resets the TCP connection. */
+    public H2Response cutInsideHeaders() {
+        H2Response c = copy();
+        c.cutInsideHeaders = true;
+        return c;
+    }
+
     // ---- package-private accessors for the server ----
 
     int code() { return code; }
@@ -276,6 +341,12 @@ public final class H2Response {
     boolean noResponseSet() { return noResponse; }
     boolean echoBodySet() { return echoBody; }
     boolean closeConnectionSet() { return closeConnection; }
+    CompletableFuture<?> bodyGate() { return bodyGate; }
+    boolean resetConnectionSet() { return resetConnection; }
+    boolean resetsConnectionAfterBytes() { return resetConnectionAfterBytes; }
+    boolean ignoresFlowControl() { return ignoreFlowControl; }
+    boolean continuationFloodSet() { return continuationFlood; }
+    boolean cutInsideHeadersSet() { return cutInsideHeaders; }
 
     @Override
     public String toString() {
@@ -343,6 +414,12 @@ public final class H2Response {
         c.noResponse = noResponse;
         c.echoBody = echoBody;
         c.closeConnection = closeConnection;
+        c.bodyGate = bodyGate;
+        c.resetConnection = resetConnection;
+        c.resetConnectionAfterBytes = resetConnectionAfterBytes;
+        c.ignoreFlowControl = ignoreFlowControl;
+        c.continuationFlood = continuationFlood;
+        c.cutInsideHeaders = cutInsideHeaders;
         return c;
     }
 }

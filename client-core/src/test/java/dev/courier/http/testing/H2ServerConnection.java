@@ -7,6 +7,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http2.AbstractHttp2ConnectionHandlerBuilder;
 import io.netty.handler.codec.http2.DefaultHttp2Headers;
@@ -45,6 +46,7 @@ import java.util.zip.GZIPOutputStream;
 final class H2ServerConnection extends Http2ConnectionHandler implements Http2FrameListener {
 
     private static final int CHUNK = 16 * 1024;
+    private static final long FLOOD_LIMIT = 64L << 20;
     private static final int PATTERN_PERIOD = 251;
     /** Byte i is {@code i % 251}; a chunk of a streamed body at offset o is a slice starting at {@code o % 251}. */
     private static final byte[] PATTERN = new byte[CHUNK + PATTERN_PERIOD];
@@ -62,6 +64,9 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
     private ChannelHandlerContext ctx;
     private boolean closeWhenIdle;
     private boolean closing;
+    /** The stream a {@link H2Response#continuationFlood()} is flooding, 0 when none; bytes sent so far. */
+    private int floodStream;
+    private long flooded;
 
     private H2ServerConnection(Http2ConnectionDecoder decoder, Http2ConnectionEncoder encoder,
             Http2Settings initialSettings, H2TestServer server, int connectionIndex, String protocol) {
@@ -101,6 +106,9 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
     public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
         super.channelWritabilityChanged(ctx);
         resumeAll();
+        if (floodStream != 0) {
+            flood();
+        }
     }
 
     // ---- commands from the server (on the event loop) ----
@@ -143,7 +151,11 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
             x = new Exchange(streamId, headers);
             exchanges.put(streamId, x);
             server.requestHeadersReceived();
-            if (!endOfStream && headers.contains("expect", "100-continue", true)) {
+            if (server.resetAfterRequestBodyBytes() == 0) {
+                resetConnection();
+                return;
+            }
+            if (!endOfStream && headers.contains("expect", "100-continue", true) && !server.ignoringExpectContinue()) {
                 encoder().writeHeaders(ctx, streamId, new DefaultHttp2Headers().status("100"), 0, false,
                         ctx.newPromise());
             }
@@ -171,6 +183,11 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
                 x.body.writeBytes(ByteBufUtil.getBytes(data, data.readerIndex(), keep));
             }
             x.bodySize += length;
+            long resetAt = server.resetAfterRequestBodyBytes();
+            if (resetAt > 0 && x.bodySize >= resetAt) {
+                resetConnection();
+                return length + padding;
+            }
             if (endOfStream) {
                 requestEnded(x, true);
             }
@@ -254,6 +271,16 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
         x.response = r;
         if (r.closeConnectionSet()) {
             closeAbruptly();
+        } else if (r.resetConnectionSet()) {
+            resetConnection();
+        } else if (r.cutInsideHeadersSet()) {
+            // A header block without END_HEADERS: the client must wait for a CONTINUATION that never comes.
+            ctx.writeAndFlush(H2RawFrames.frame(ctx.alloc(), H2RawFrames.TYPE_HEADERS, 0, x.streamId,
+                    H2RawFrames.STATUS_200)).addListener(f -> resetConnection());
+        } else if (r.continuationFloodSet()) {
+            ctx.write(H2RawFrames.frame(ctx.alloc(), H2RawFrames.TYPE_HEADERS, 0, x.streamId, H2RawFrames.STATUS_200));
+            floodStream = x.streamId;
+            flood();
         } else if (r.noResponseSet()) {
             return;
         } else if (r.goAwayBeforeCode() >= 0) {
@@ -305,12 +332,46 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
             responseWritten(x, written);
         } else if (x.remaining == 0) {
             bodyWritten(x, written);
+        } else if (r.bodyGate() != null) {
+            r.bodyGate().whenComplete((v, e) -> ctx.executor().execute(() -> later(r.bodyDelay(), () -> startBody(x))));
         } else {
-            later(r.bodyDelay(), () -> {
-                x.pumping = true;
-                pump(x);
-            });
+            later(r.bodyDelay(), () -> startBody(x));
         }
+    }
+
+    private void startBody(Exchange x) {
+        x.pumping = true;
+        pump(x);
+    }
+
+    /**
+     * Writes CONTINUATION frames of the never-ending header block of {@link #floodStream} while the socket takes
+     * them; resumed by writability, stopped by the client closing the connection or after 64 MiB.
+     */
+    private void flood() {
+        int batch = 0;
+        while (floodStream != 0 && ctx.channel().isActive() && ctx.channel().isWritable() && batch < 64) {
+            if (flooded >= FLOOD_LIMIT) {
+                floodStream = 0;
+                break;
+            }
+            byte[] fragment = H2RawFrames.literalFields((int) (flooded / 100), 1024);
+            ctx.write(H2RawFrames.frame(ctx.alloc(), H2RawFrames.TYPE_CONTINUATION, 0, floodStream, fragment));
+            flooded += fragment.length;
+            batch++;
+        }
+        ctx.flush();
+        if (floodStream != 0 && ctx.channel().isActive() && ctx.channel().isWritable()) {
+            ctx.executor().execute(this::flood); // let the loop read the client's GOAWAY between batches
+        }
+    }
+
+    /** Resets the TCP connection: SO_LINGER 0, then close skipping every handler (no GOAWAY, no close_notify). */
+    void resetConnection() {
+        if (ctx.channel().isOpen()) {
+            ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+        }
+        closeAbruptly();
     }
 
     private Http2Headers responseHeaders(Exchange x) {
@@ -349,8 +410,9 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
         }
         x.inPump = true;
         try {
-            while (x.remaining > 0 && sendable(x)
-                    && encoder().flowController().isWritable(connection().stream(x.streamId))) {
+            boolean ignoreWindows = x.response.ignoresFlowControl();
+            while (x.remaining > 0 && sendable(x) && (ignoreWindows ? ctx.channel().isWritable()
+                    : encoder().flowController().isWritable(connection().stream(x.streamId)))) {
                 int length = (int) Math.min(CHUNK, x.remaining);
                 ByteBuf chunk = x.fixedBody != null
                         ? Unpooled.wrappedBuffer(x.fixedBody, (int) x.offset, length)
@@ -360,7 +422,11 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
                 boolean last = x.remaining == 0;
                 boolean endStream = last && !x.truncated && x.response.trailers().isEmpty();
                 ChannelPromise written = ctx.newPromise();
-                encoder().writeData(ctx, x.streamId, chunk, 0, endStream, written);
+                if (ignoreWindows) {
+                    frameWriter().writeData(ctx, x.streamId, chunk, 0, endStream, written); // past the flow controller
+                } else {
+                    encoder().writeData(ctx, x.streamId, chunk, 0, endStream, written);
+                }
                 if (last) {
                     x.pumping = false;
                     if (endStream) {
@@ -381,7 +447,12 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
         H2Response r = x.response;
         if (x.truncated) {
             lastWrite.addListener(f -> {
-                if (f.isSuccess()) {
+                if (!f.isSuccess()) {
+                    return;
+                }
+                if (r.resetsConnectionAfterBytes()) {
+                    resetConnection();
+                } else {
                     reset(x.streamId, r.rstAfterBytesCode());
                 }
             });

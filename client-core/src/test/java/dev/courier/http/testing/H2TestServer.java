@@ -60,14 +60,22 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     private final ConcurrentLinkedQueue<WindowUpdate> windowUpdates = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<GoAway> goAways = new ConcurrentLinkedQueue<>();
     private final Map<Integer, Http2Settings> clientSettings = new ConcurrentHashMap<>();
+    private final boolean silent;
     private volatile boolean ignorePings;
     private volatile boolean stallRequestBodies;
+    private volatile boolean ignoreExpectContinue;
+    private volatile long resetAfterRequestBodyBytes = -1;
 
     private H2TestServer(SslContext tls, boolean http1Fallback, H2Settings settings) {
+        this(tls, http1Fallback, settings, false);
+    }
+
+    private H2TestServer(SslContext tls, boolean http1Fallback, H2Settings settings, boolean silent) {
         super("h2-test-server", DEFAULT_DISPATCHER);
         this.tls = tls;
         this.http1Fallback = http1Fallback;
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.silent = silent;
         bind(loopback(), false);
     }
 
@@ -93,6 +101,25 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     /** Starts an https server presenting {@code certificate} and advertising {@code settings}; ALPN offers h2 only. */
     public static H2TestServer startTls(X509Bundle certificate, H2Settings settings) {
         return new H2TestServer(serverTls(certificate, ApplicationProtocolNames.HTTP_2), false, settings);
+    }
+
+    /**
+     * Starts an https server presenting {@code certificate} that requires a client certificate issued by
+     * {@code clientCa} (mTLS); ALPN offers h2 only. With TLS 1.3 a client without one completes its handshake and
+     * learns of the refusal only from the alert that follows.
+     */
+    public static H2TestServer startTlsRequiringClientCertificate(X509Bundle certificate, X509Bundle clientCa) {
+        return new H2TestServer(serverTls(certificate, clientCa, ApplicationProtocolNames.HTTP_2), false,
+                H2Settings.defaults());
+    }
+
+    /**
+     * Starts an https server that negotiates h2 by ALPN and then never writes a byte: no SETTINGS (RFC 9113 section
+     * 3.4 requires them first), no answer; it reads and drops what the client sends.
+     */
+    public static H2TestServer startTlsWithoutSettings(X509Bundle certificate) {
+        return new H2TestServer(serverTls(certificate, ApplicationProtocolNames.HTTP_2), false, H2Settings.defaults(),
+                true);
     }
 
     /**
@@ -241,6 +268,19 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
         }
     }
 
+    /** While true, {@code Expect: 100-continue} gets no interim 100: the client sends its body after its own timeout. */
+    public void ignoreExpectContinue(boolean ignore) {
+        this.ignoreExpectContinue = ignore;
+    }
+
+    /**
+     * While {@code bodyBytes >= 0}: a connection resets (TCP RST) once a request stream has delivered that many body
+     * bytes, 0 meaning at its HEADERS; -1 (the default) turns it off.
+     */
+    public void resetWhileReadingRequest(long bodyBytes) {
+        this.resetAfterRequestBodyBytes = bodyBytes;
+    }
+
     /** Closes every connection abruptly (no GOAWAY) and waits for that. */
     @Override
     public void closeAllConnections() {
@@ -271,6 +311,19 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
 
     boolean ignoringPings() {
         return ignorePings;
+    }
+
+    boolean ignoringExpectContinue() {
+        return ignoreExpectContinue;
+    }
+
+    long resetAfterRequestBodyBytes() {
+        return resetAfterRequestBodyBytes;
+    }
+
+    /** Whether connections stay silent after ALPN ({@link #startTlsWithoutSettings}). */
+    boolean silent() {
+        return silent;
     }
 
     boolean requestBodiesStalled() {
@@ -309,10 +362,18 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     }
 
     private static SslContext serverTls(X509Bundle certificate, String... alpn) {
+        return serverTls(certificate, null, alpn);
+    }
+
+    private static SslContext serverTls(X509Bundle certificate, X509Bundle clientCa, String... alpn) {
         Objects.requireNonNull(certificate, "certificate");
         try {
-            return SslContextBuilder.forServer(certificate.getKeyPair().getPrivate(), certificate.getCertificatePath())
-                    .sslProvider(SslProvider.JDK)
+            SslContextBuilder b = SslContextBuilder.forServer(certificate.getKeyPair().getPrivate(),
+                    certificate.getCertificatePath());
+            if (clientCa != null) {
+                b.trustManager(clientCa.getCertificate()).clientAuth(io.netty.handler.ssl.ClientAuth.REQUIRE);
+            }
+            return b.sslProvider(SslProvider.JDK)
                     .ciphers(Http2SecurityUtil.CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .applicationProtocolConfig(new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
                             ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,

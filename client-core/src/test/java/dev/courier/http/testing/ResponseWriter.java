@@ -31,7 +31,7 @@ final class ResponseWriter {
         }
     }
 
-    private enum Kind { WRITE, FLUSH, DELAY, STREAM, ENDLESS, NEVER, UPGRADE }
+    private enum Kind { WRITE, FLUSH, DELAY, GATE, LATE_GATE, STREAM, ENDLESS, NEVER, UPGRADE }
 
     /** One action of the plan; {@code body} marks payload bytes, {@code counted} bytes of the final response. */
     private record Step(Kind kind, byte[] bytes, boolean body, boolean counted, Duration delay) {
@@ -122,10 +122,13 @@ final class ResponseWriter {
         closeAtEnd |= s.noContentLengthSet();
         byte[] body = stream ? null : ResponseEncoder.encodedBody(s, request);
         long length = stream ? s.streamTotal() : body.length;
-        write(ResponseEncoder.head(s, length, chunked, forceClose), false, true);
+        write(ResponseEncoder.head(s, length, chunked, forceClose), false, !s.truncatesBodyOnly());
         if (s.upgradeSet()) {
             steps.add(new Step(Kind.UPGRADE, null, false, false, null));
             return;
+        }
+        if (s.bodyGate() != null) {
+            steps.add(new Step(Kind.GATE, null, false, false, null));
         }
         if (!s.bodyDelay().isZero()) {
             steps.add(new Step(Kind.FLUSH, null, false, false, null));
@@ -140,6 +143,10 @@ final class ResponseWriter {
             planChunks(body, s);
         } else {
             throttledWrite(body, true);
+        }
+        if (s.unsolicitedGate() != null) {
+            steps.add(new Step(Kind.LATE_GATE, null, false, false, null));
+            write(s.unsolicitedBytes(), false, false);
         }
     }
 
@@ -207,6 +214,14 @@ final class ResponseWriter {
                 case DELAY:
                     ctx.flush();
                     ctx.executor().schedule(this::run, step.delay().toNanos(), TimeUnit.NANOSECONDS);
+                    return;
+                case GATE:
+                    ctx.flush();
+                    script.bodyGate().whenComplete((v, e) -> ctx.executor().execute(this::run));
+                    return;
+                case LATE_GATE:
+                    ctx.flush();
+                    script.unsolicitedGate().whenComplete((v, e) -> ctx.executor().execute(this::run));
                     return;
                 case STREAM:
                     streamRemaining = script.streamTotal();

@@ -102,6 +102,10 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         bodySize = 0;
         discardBody = false;
         earlyScript = null;
+        if (server.resetAfterRequestBodyBytes() == 0) {
+            reset();
+            return;
+        }
         if (!HttpUtil.is100ContinueExpected(request)) {
             return;
         }
@@ -133,6 +137,11 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
             ByteBuf buf = content.content();
             int n = buf.readableBytes();
             bodySize += n;
+            long resetAt = server.resetAfterRequestBodyBytes();
+            if (resetAt > 0 && bodySize >= resetAt) {
+                reset();
+                return;
+            }
             int keep = Math.min(n, RecordedRequest.MAX_BODY_BYTES - body.size());
             if (keep > 0) {
                 byte[] bytes = new byte[keep];
@@ -177,6 +186,17 @@ final class ServerConnection extends ChannelInboundHandlerAdapter {
         head = null;
         body = null;
         enqueue(ResponseWriter.raw(ctx, this, server, ResponseEncoder.BAD_REQUEST, true));
+    }
+
+    /** Drops the request being read and resets the connection (SO_LINGER 0, then close: a TCP RST). */
+    private void reset() {
+        broken = true;
+        head = null;
+        body = null;
+        ctx.channel().config().setOption(io.netty.channel.ChannelOption.SO_LINGER, 0);
+        // From the first handler: no TLS close_notify first, just the reset.
+        io.netty.channel.ChannelHandlerContext first = ctx.pipeline().firstContext();
+        (first != null ? first : ctx).close();
     }
 
     private void enqueue(ResponseWriter writer) {

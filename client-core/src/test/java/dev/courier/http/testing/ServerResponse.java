@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPOutputStream;
 
@@ -52,6 +53,10 @@ public final class ServerResponse {
     private ExpectMode expectMode;
     private boolean upgrade;
     private boolean echoBody;
+    private CompletableFuture<?> bodyGate;
+    private boolean truncateBodyOnly;
+    private CompletableFuture<?> unsolicitedGate;
+    private byte[] unsolicited;
 
     private ServerResponse(int code) {
         if (code < 100 || code > 999) {
@@ -192,6 +197,28 @@ public final class ServerResponse {
         return c;
     }
 
+    /**
+     * Writes and flushes the head, then writes the body only once {@code gate} completes (either way): a test opens
+     * it when the client has the head, so that a fault in the body (a reset that could overtake unread bytes) always
+     * happens after the head was read.
+     */
+    public ServerResponse bodyAfter(CompletableFuture<?> gate) {
+        ServerResponse c = copy();
+        c.bodyGate = Objects.requireNonNull(gate, "gate");
+        return c;
+    }
+
+    /**
+     * After the whole response, once {@code gate} completes, writes {@code bytes} (ISO-8859-1) that no request asked
+     * for, onto a connection the client considers idle.
+     */
+    public ServerResponse unsolicitedAfter(CompletableFuture<?> gate, String bytes) {
+        ServerResponse c = copy();
+        c.unsolicitedGate = Objects.requireNonNull(gate, "gate");
+        c.unsolicited = bytes.getBytes(StandardCharsets.ISO_8859_1);
+        return c;
+    }
+
     /** Writes and flushes the head, waits this long, then writes the body. */
     public ServerResponse delayBody(Duration delay) {
         ServerResponse c = copy();
@@ -218,6 +245,23 @@ public final class ServerResponse {
     /** Writes only the first {@code n} bytes of the final response (head and body), then resets (TCP RST). */
     public ServerResponse resetAfterBytes(long n) {
         return truncate(n, true);
+    }
+
+    /**
+     * Writes the whole head, then only the first {@code n} bytes of the body as framed on the wire (chunk-size lines
+     * included), then closes with a FIN.
+     */
+    public ServerResponse closeInsideBody(long n) {
+        ServerResponse c = truncate(n, false);
+        c.truncateBodyOnly = true;
+        return c;
+    }
+
+    /** Like {@link #closeInsideBody(long)}, but resets the connection (TCP RST) after those bytes. */
+    public ServerResponse resetInsideBody(long n) {
+        ServerResponse c = truncate(n, true);
+        c.truncateBodyOnly = true;
+        return c;
     }
 
     /** Adds {@code X-Filler-N} headers totalling about {@code bytes} bytes. */
@@ -317,6 +361,10 @@ public final class ServerResponse {
     ExpectMode expectMode() { return expectMode; }
     boolean upgradeSet() { return upgrade; }
     boolean echoBodySet() { return echoBody; }
+    CompletableFuture<?> bodyGate() { return bodyGate; }
+    boolean truncatesBodyOnly() { return truncateBodyOnly; }
+    CompletableFuture<?> unsolicitedGate() { return unsolicitedGate; }
+    byte[] unsolicitedBytes() { return unsolicited; }
 
     @Override
     public String toString() {
@@ -403,6 +451,10 @@ public final class ServerResponse {
         c.expectMode = expectMode;
         c.upgrade = upgrade;
         c.echoBody = echoBody;
+        c.bodyGate = bodyGate;
+        c.truncateBodyOnly = truncateBodyOnly;
+        c.unsolicitedGate = unsolicitedGate;
+        c.unsolicited = unsolicited;
         return c;
     }
 

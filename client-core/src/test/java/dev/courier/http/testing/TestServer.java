@@ -37,6 +37,7 @@ public final class TestServer extends ScriptedServer<RecordedRequest, ServerResp
     private final AtomicLong bodyBytesWritten = new AtomicLong();
     private final SslContext tls;
     private final LinkedBlockingQueue<String> sniHostNames = new LinkedBlockingQueue<>();
+    private volatile long resetAfterRequestBodyBytes = -1;
 
     private TestServer(InetAddress bindAddress, SslContext tls) {
         super("test-server", DEFAULT_DISPATCHER);
@@ -165,6 +166,15 @@ public final class TestServer extends ScriptedServer<RecordedRequest, ServerResp
         onLoop(() -> null); // let the group forget the closed channels
     }
 
+    /**
+     * While {@code bodyBytes >= 0}: a connection reading a request resets (TCP RST, no response) once it has received
+     * that many of the request's body bytes, 0 meaning at its head; -1 (the default) turns it off. The request is not
+     * recorded.
+     */
+    public void resetWhileReadingRequest(long bodyBytes) {
+        this.resetAfterRequestBodyBytes = bodyBytes;
+    }
+
     /** Response body bytes (payload, without chunk framing) written to sockets so far, over all connections. */
     public long bodyBytesWritten() {
         // Read on the loop so that writes whose bytes a client already received are counted.
@@ -172,6 +182,10 @@ public final class TestServer extends ScriptedServer<RecordedRequest, ServerResp
     }
 
     // ---- called by the connections, on the event loop ----
+
+    long resetAfterRequestBodyBytes() {
+        return resetAfterRequestBodyBytes;
+    }
 
     void addBodyBytesWritten(long n) {
         bodyBytesWritten.addAndGet(n);

@@ -18,6 +18,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.socksx.v4.Socks4ServerDecoder;
 import io.netty.handler.codec.socksx.v4.Socks4ServerEncoder;
+import io.netty.handler.codec.socksx.v5.Socks5InitialRequestDecoder;
+import io.netty.handler.codec.socksx.v5.Socks5ServerEncoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
@@ -31,14 +33,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A scriptable tunnelling proxy on 127.0.0.1 for what no Debian peer here can show: an HTTP CONNECT
- * proxy that answers the first N CONNECTs with 407 ({@link #challenge}), optionally over TLS, and a
- * SOCKS4a proxy that records the host name it was given (danted rejects SOCKS4a names). It records every
+ * proxy that answers the first N CONNECTs with 407 ({@link #challenge}), optionally over TLS, a
+ * SOCKS4a proxy that records the host name it was given (danted rejects SOCKS4a names), and a SOCKS5
+ * proxy whose failure replies are the protocol's own, without a process to start. It records every
  * CONNECT (or SOCKS4 command) as a {@link RecordedRequest}, connects to the target, and relays bytes both
  * ways. Runs on its own one-thread event loop; {@link #close()} closes everything.
  */
 public final class TunnelProxy implements AutoCloseable {
     /** What the proxy speaks. */
-    public enum Kind { CONNECT, SOCKS4A }
+    public enum Kind { CONNECT, SOCKS4A, SOCKS5 }
 
     private final EventLoopGroup group;
     private final ChannelGroup channels;
@@ -69,6 +72,10 @@ public final class TunnelProxy implements AutoCloseable {
                             if (kind == Kind.CONNECT) {
                                 ch.pipeline().addLast(new HttpRequestDecoder());
                                 ch.pipeline().addLast(new TunnelConnectHandler(TunnelProxy.this, index));
+                            } else if (kind == Kind.SOCKS5) {
+                                ch.pipeline().addLast(Socks5ServerEncoder.DEFAULT);
+                                ch.pipeline().addLast(new Socks5InitialRequestDecoder());
+                                ch.pipeline().addLast(new TunnelSocks5Handler(TunnelProxy.this, index));
                             } else {
                                 ch.pipeline().addLast(Socks4ServerEncoder.INSTANCE);
                                 ch.pipeline().addLast(new Socks4ServerDecoder());
@@ -93,6 +100,14 @@ public final class TunnelProxy implements AutoCloseable {
         return new TunnelProxy(Kind.CONNECT, certificate);
     }
 
+    /**
+     * A SOCKS5 proxy without authentication; a target it cannot connect to gets the reply "connection refused"
+     * (RFC 1928 section 6, X'05').
+     */
+    public static TunnelProxy socks5() {
+        return new TunnelProxy(Kind.SOCKS5, null);
+    }
+
     /** A SOCKS4 proxy with the 4a extension. */
     public static TunnelProxy socks4a() {
         return new TunnelProxy(Kind.SOCKS4A, null);
@@ -105,7 +120,7 @@ public final class TunnelProxy implements AutoCloseable {
 
     /** The proxy's URI with {@code userInfo} ("user:password") when non-null: http, https or socks4a. */
     public URI uri(String userInfo) {
-        String scheme = kind == Kind.SOCKS4A ? "socks4a" : tls ? "https" : "http";
+        String scheme = kind == Kind.SOCKS4A ? "socks4a" : kind == Kind.SOCKS5 ? "socks5" : tls ? "https" : "http";
         return URI.create(scheme + "://" + (userInfo == null ? "" : userInfo + "@") + "127.0.0.1:" + port());
     }
 

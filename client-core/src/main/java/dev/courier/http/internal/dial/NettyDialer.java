@@ -91,6 +91,19 @@ public final class NettyDialer implements Dialer {
         if (trace != null) {
             trace.dnsStart(host);
         }
+        if (isSpecialInvalidName(host)) {
+            // RFC 6761 section 6.4: resolvers SHOULD answer names under .invalid negatively at once, without
+            // a query (which would tell the network's DNS servers a name the caller meant to go nowhere).
+            java.net.UnknownHostException e = new java.net.UnknownHostException(host + ": names under .invalid never "
+                    + "resolve (RFC 6761 section 6.4); no query was sent");
+            if (trace != null) {
+                trace.dnsDone(List.of(), e);
+            }
+            done.accept(null, proxy == null ? new DialException(Phase.DNS, "cannot resolve " + e.getMessage(), e, false)
+                    : new DialException(Phase.PROXY, "cannot resolve the host of proxy " + proxy + " (for "
+                            + route.hostPort() + "): " + e.getMessage(), e, false));
+            return;
+        }
         resolvers.getResolver(loop).resolveAll(InetSocketAddress.createUnresolved(host, port))
                 .addListener(f -> {
                     if (!f.isSuccess()) {
@@ -113,6 +126,12 @@ public final class NettyDialer implements Dialer {
                     }
                     connect(loop, route, proxy, addresses, trace, done);
                 });
+    }
+
+    /** Whether {@code host} is "invalid" or under it, as a fully qualified name or not. */
+    static boolean isSpecialInvalidName(String host) {
+        String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        return name.equalsIgnoreCase("invalid") || name.regionMatches(true, name.length() - 8, ".invalid", 0, 8);
     }
 
     private void connect(EventLoop loop, RouteKey route, ProxyEndpoint proxy, List<InetSocketAddress> addresses,

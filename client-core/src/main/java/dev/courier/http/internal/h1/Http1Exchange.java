@@ -87,6 +87,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
 
     /** The request, body included, is fully on the wire: start the response header timer. */
     void onRequestWritten() {
+        requestSent();
         if (ctx.responseHeaderTimeoutNanos() > 0 && !headersReceived && !finished) {
             headerTimer = loop.schedule(this::headerTimeout, ctx.responseHeaderTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
@@ -104,6 +105,18 @@ public final class Http1Exchange extends Exchange implements BodySource {
             // The server already answered; its response stands, and the body keeps arriving, but the
             // connection is done for: it closes when the response ends.
             keepAlive = false;
+        }
+    }
+
+    /** The request body's publisher failed (see {@link RequestWriter}): never retried, the response stands if any. */
+    void onBodyFailed(java.io.IOException cause) {
+        if (finished) {
+            return;
+        }
+        if (!headersReceived) {
+            failBeforeResponse(Phase.WRITE_REQUEST, cause, false, false, false);
+        } else {
+            keepAlive = false; // the server answered already; the connection closes when its response ends
         }
     }
 
@@ -393,7 +406,9 @@ public final class Http1Exchange extends Exchange implements BodySource {
         if (writer != null) {
             writer.stop();
         }
-        boolean reusable = keepAlive && responseComplete && requestWritten();
+        // Bytes beyond the response (a body longer than its Content-Length, say) would be read as the start of
+        // the next response: such a connection is closed, as Go's readLoop does with an unsolicited response.
+        boolean reusable = keepAlive && responseComplete && requestWritten() && !handler.decoder().hasUnreadBytes();
         if (writer != null) {
             writer.unbind();
         }
@@ -433,6 +448,12 @@ public final class Http1Exchange extends Exchange implements BodySource {
     }
 
     private void failBeforeResponse(Phase phase, Throwable cause, boolean timeout, boolean nothingWritten) {
+        failBeforeResponse(phase, cause, timeout, nothingWritten, true);
+    }
+
+    /** {@link #failBeforeResponse(Phase, Throwable, boolean, boolean)}, never retrying unless {@code retryable}. */
+    private void failBeforeResponse(Phase phase, Throwable cause, boolean timeout, boolean nothingWritten,
+            boolean retryable) {
         keepAlive = false;
         boolean wasReused = reused;
         long wasIdle = idleNanos;
@@ -442,7 +463,8 @@ public final class Http1Exchange extends Exchange implements BodySource {
         }
         RequestException error = new RequestException(request.method(), request.redactedUri(), phase, null, cause, timeout,
                 c == null ? null : c.id(), wasReused, wasReused ? Duration.ofNanos(wasIdle) : null);
-        retryOrFail(error, mayRetry(timeout) ? staleConnectionRetryReason(anyResponseByte, nothingWritten, bodyStarted()) : null);
+        retryOrFail(error, retryable && mayRetry(timeout)
+                ? staleConnectionRetryReason(anyResponseByte, nothingWritten, bodyStarted()) : null);
     }
 
     @Override

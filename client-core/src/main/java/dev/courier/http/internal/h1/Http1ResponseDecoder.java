@@ -96,6 +96,14 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
         this.headRequest = head;
     }
 
+    /**
+     * Whether bytes that came after the response just decoded wait here, undecoded: with one request at a time they
+     * answer nothing, so the connection must not be reused (the next response would be read behind them).
+     */
+    boolean hasUnreadBytes() {
+        return actualReadableBytes() > 0;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {

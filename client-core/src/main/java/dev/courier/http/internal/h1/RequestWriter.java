@@ -327,7 +327,7 @@ final class RequestWriter implements ChannelFutureListener {
         try {
             publisher = body.publisher();
         } catch (RuntimeException e) {
-            failed(new IOException("the request body cannot be sent: " + e.getMessage(), e));
+            bodyFailed(new IOException("the request body cannot be sent: " + e.getMessage(), e));
             return;
         }
         subscriber = new BodySubscriber();
@@ -373,12 +373,15 @@ final class RequestWriter implements ChannelFutureListener {
                 bodyBytes += item.remaining();
                 long declared = request().body().contentLength();
                 if (declared >= 0 && bodyBytes > declared) {
-                    failed(new IOException("the request body publisher produced more than the declared length of "
+                    bodyFailed(new IOException("the request body publisher produced more than the declared length of "
                             + declared + " bytes"));
                     return;
                 }
-                channel.writeAndFlush(frame(item)).addListener(chunkWritten);
-                if (channel.isWritable()) {
+                ch.writeAndFlush(frame(item)).addListener(chunkWritten);
+                if (!current()) {
+                    return; // the write failed at once and ended the attempt (the writer may be unbound already)
+                }
+                if (ch.isWritable()) {
                     upstream.request(1);
                 } else {
                     wantsDemand = true;
@@ -391,7 +394,7 @@ final class RequestWriter implements ChannelFutureListener {
             onLoop(ch, () -> {
                 if (current()) {
                     subscription = null;
-                    failed(new IOException("the request body publisher failed: " + error, error));
+                    bodyFailed(new IOException("the request body publisher failed: " + error, error));
                 }
             });
         }
@@ -405,7 +408,7 @@ final class RequestWriter implements ChannelFutureListener {
                 subscription = null;
                 long declared = request().body().contentLength();
                 if (declared >= 0 && bodyBytes != declared) {
-                    failed(new IOException("the request body publisher produced " + bodyBytes
+                    bodyFailed(new IOException("the request body publisher produced " + bodyBytes
                             + " bytes but declared " + declared));
                     return;
                 }
@@ -477,6 +480,22 @@ final class RequestWriter implements ChannelFutureListener {
             exchange.trace().wroteRequest(null);
         }
         exchange.onRequestWritten();
+    }
+
+    /**
+     * The body's publisher failed, or broke its declared length: the request's own fault, not the connection's,
+     * so the attempt is never retried (Go's {@code requestBodyReadError}); the cause chain keeps the publisher's
+     * exception.
+     */
+    private void bodyFailed(IOException cause) {
+        if (exchange == null || stopped && exchange.isFinished()) {
+            return;
+        }
+        stop();
+        if (exchange.trace() != null) {
+            exchange.trace().wroteRequest(cause);
+        }
+        exchange.onBodyFailed(cause);
     }
 
     private void failed(Throwable cause) {

@@ -200,6 +200,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         boolean headOnly = !anyWritten;
         anyWritten = true;
         requestDone = true;
+        owner.requestSent();
         if (trace != null) {
             if (headOnly && request.body() == null || headOnly && request.body().contentLength() == 0) {
                 trace.wroteHeaders();
