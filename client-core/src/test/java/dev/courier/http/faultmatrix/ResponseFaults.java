@@ -3,6 +3,7 @@ package dev.courier.http.faultmatrix;
 import static dev.courier.http.RequestException.Phase.AWAIT_HEADERS;
 import static dev.courier.http.RequestException.Phase.READ_BODY;
 import static dev.courier.http.faultmatrix.Env.SHORT;
+import static dev.courier.http.faultmatrix.Env.WHOLE_CALL;
 import static dev.courier.http.faultmatrix.Outcome.fails;
 import static dev.courier.http.faultmatrix.Outcome.succeeds;
 import static dev.courier.http.faultmatrix.Proto.H1;
@@ -108,21 +109,24 @@ final class ResponseFaults {
                             return env.outcome(t.roundTrip(env.get(origin.uri("/silent"))));
                         }),
 
-                Fault.of("HEAD_STALL_REQUEST_TIMEOUT", Area.HEAD, "the server never answers; `Request.timeout` 300 ms")
+                Fault.of("HEAD_STALL_REQUEST_TIMEOUT", Area.HEAD, "on a pooled connection, the server never answers; "
+                                + "`Request.timeout` 500 ms")
                         .all(fails(AWAIT_HEADERS).timeout().message("request timeout"))
                         .run(env -> {
-                            Origin origin = env.origin().enqueue(ServerResponse.ok("x").noResponse(),
-                                    H2Response.ok("x").noResponse());
-                            return env.outcome(env.transport().roundTrip(env.request(origin.uri("/silent"))
-                                    .timeout(SHORT).build()));
+                            Origin origin = env.origin();
+                            Transport t = env.warmTransport(origin);
+                            origin.enqueue(ServerResponse.ok("x").noResponse(), H2Response.ok("x").noResponse());
+                            return env.outcome(t.roundTrip(env.request(origin.uri("/silent")).timeout(WHOLE_CALL).build()));
                         }),
 
-                Fault.of("HEAD_STALL_CLIENT_TIMEOUT", Area.HEAD, "the server never answers; `Client.timeout` 300 ms")
+                Fault.of("HEAD_STALL_CLIENT_TIMEOUT", Area.HEAD, "on a pooled connection, the server never answers; "
+                                + "`Client.timeout` 500 ms")
                         .all(fails(AWAIT_HEADERS).timeout().message("timeout"))
                         .run(env -> {
-                            Origin origin = env.origin().enqueue(ServerResponse.ok("x").noResponse(),
-                                    H2Response.ok("x").noResponse());
-                            Client client = Client.newBuilder().transport(env.transport()).timeout(SHORT).build();
+                            Origin origin = env.origin();
+                            Transport t = env.warmTransport(origin);
+                            origin.enqueue(ServerResponse.ok("x").noResponse(), H2Response.ok("x").noResponse());
+                            Client client = Client.newBuilder().transport(t).timeout(WHOLE_CALL).build();
                             return env.outcome(client.send(env.get(origin.uri("/silent"))));
                         }),
 
@@ -205,23 +209,24 @@ final class ResponseFaults {
                                 .body(CORRUPT_DEFLATE), H2Response.status(200).header("content-encoding", "deflate")
                                 .body(CORRUPT_DEFLATE))),
 
-                Fault.of("BODY_STALL_REQUEST_TIMEOUT", Area.BODY, "the head arrives, the body never does; "
-                                + "`Request.timeout` 300 ms")
+                Fault.of("BODY_STALL_REQUEST_TIMEOUT", Area.BODY, "on a pooled connection, the head arrives, the body "
+                                + "never does; `Request.timeout` 500 ms")
                         .all(fails(READ_BODY).timeout().message("request timeout"))
                         .run(env -> {
-                            Origin origin = env.origin().enqueue(stalledBody(), H2Response.ok("never").bodyAfter(
-                                    new CompletableFuture<>()));
-                            return env.body(env.transport().roundTrip(env.request(origin.uri("/stall"))
-                                    .timeout(SHORT).build()));
+                            Origin origin = env.origin();
+                            Transport t = env.warmTransport(origin);
+                            origin.enqueue(stalledBody(), H2Response.ok("never").bodyAfter(new CompletableFuture<>()));
+                            return env.body(t.roundTrip(env.request(origin.uri("/stall")).timeout(WHOLE_CALL).build()));
                         }),
 
-                Fault.of("BODY_STALL_CLIENT_TIMEOUT", Area.BODY, "the head arrives, the body never does; "
-                                + "`Client.timeout` 300 ms")
+                Fault.of("BODY_STALL_CLIENT_TIMEOUT", Area.BODY, "on a pooled connection, the head arrives, the body "
+                                + "never does; `Client.timeout` 500 ms")
                         .all(fails(READ_BODY).timeout().message("timeout"))
                         .run(env -> {
-                            Origin origin = env.origin().enqueue(stalledBody(), H2Response.ok("never").bodyAfter(
-                                    new CompletableFuture<>()));
-                            Client client = Client.newBuilder().transport(env.transport()).timeout(SHORT).build();
+                            Origin origin = env.origin();
+                            Transport t = env.warmTransport(origin);
+                            origin.enqueue(stalledBody(), H2Response.ok("never").bodyAfter(new CompletableFuture<>()));
+                            Client client = Client.newBuilder().transport(t).timeout(WHOLE_CALL).build();
                             return env.body(client.send(env.get(origin.uri("/stall"))));
                         }));
     }

@@ -76,14 +76,15 @@ final class WriteFaults {
                                     .header("Idempotency-Key", "matrix-1").body(body).build()));
                         }),
 
-                Fault.of("BODY_PUBLISHER_NEVER_COMPLETES", Area.WRITE, "the request body's publisher sends a first "
-                                + "piece and then nothing, never completing; request timeout 300 ms")
+                Fault.of("BODY_PUBLISHER_NEVER_COMPLETES", Area.WRITE, "on a pooled connection, the request body's "
+                                + "publisher sends a first piece and then nothing, never completing; `Request.timeout` 500 ms")
                         .all(fails(WRITE_REQUEST).timeout().message("request timeout"))
                         .run(env -> {
                             Origin origin = env.origin();
+                            Transport t = env.warmTransport(origin);
                             ScriptedPublisher body = ScriptedPublisher.stalling(new byte[1024]);
-                            return env.outcome(env.transport().roundTrip(env.request(origin.uri("/upload"))
-                                    .post(RequestBody.ofPublisher(body, -1)).timeout(SHORT).build()));
+                            return env.outcome(t.roundTrip(env.request(origin.uri("/upload"))
+                                    .post(RequestBody.ofPublisher(body, -1)).timeout(Env.WHOLE_CALL).build()));
                         }),
 
                 Fault.of("EXPECT_CONTINUE_UNANSWERED", Area.WRITE, "a POST with `Expect: 100-continue` gets no "
