@@ -23,7 +23,7 @@ import java.util.List;
  *   <li>it equals what a plain reading of the publicsuffix.org algorithm gives ({@link #reference}): every
  *       matching rule considered, an exception rule prevailing (the longest, where several match), else the
  *       rule with the most labels, else "*". Rules with a '*' other than a leading "*." are left out of both,
- *       as PublicSuffixRules documents.
+ *       as PublicSuffixRules documents, and an exception rule of a single label leaves that label.
  * </ul>
  */
 class PublicSuffixFuzzTest {
@@ -129,7 +129,9 @@ class PublicSuffixFuzzTest {
                     prevailing = r;
                 }
             }
-            int n = longestException != null ? longestException.labels().length - 1
+            // An exception rule of one label (the real list has none) would leave nothing: PublicSuffixRules
+            // keeps that label, as a public suffix is never empty.
+            int n = longestException != null ? Math.max(1, longestException.labels().length - 1)
                     : prevailing != null ? prevailing.labels().length : 1;
             return String.join(".", Arrays.copyOfRange(labels, labels.length - n, labels.length));
         }
