@@ -86,7 +86,7 @@ class PublicSuffixFuzzTest {
 
         static Rules parse(String text) {
             Rules rules = new Rules();
-            for (String line : text.split("\n", -1)) {
+            for (String line : (Iterable<String>) text.lines()::iterator) { // CR, LF or CRLF, as readLine
                 line = line.strip();
                 if (line.startsWith("//")) {
                     continue;

@@ -90,14 +90,19 @@ class ProxyEnvironmentFuzzTest {
         }
     }
 
-    /** A message that quotes {@code value} shows it without the password in its user info. */
+    /** A message that quotes {@code value} shows it without the password of the user info after its "//". */
     private static void assertNoPassword(String message, String value) {
-        int at = value.lastIndexOf('@');
-        int colon = value.indexOf(':', value.indexOf("//") + 1 > 0 ? value.indexOf("//") + 2 : 0);
-        if (at < 0 || colon < 0 || colon > at) {
+        int slashes = value.indexOf("//");
+        int at = slashes < 0 ? -1 : value.indexOf('@', slashes + 2);
+        if (at < 0) {
             return;
         }
-        String password = value.substring(colon + 1, at);
+        String userInfo = value.substring(slashes + 2, at);
+        int colon = userInfo.indexOf(':');
+        if (colon < 0 || userInfo.indexOf('/') >= 0) {
+            return;
+        }
+        String password = userInfo.substring(colon + 1);
         if (password.length() >= 4) {
             assertThat(message).as("message for %s", value).doesNotContain(":" + password + "@");
         }
