@@ -166,6 +166,31 @@ class CompressionTest {
         assertThat(((RequestException) failure.getCause()).phase()).isEqualTo(RequestException.Phase.READ_BODY);
     }
 
+    /**
+     * Found by ResponseFuzzTest: a compressed body cut short by the server before anyone subscribed to it.
+     * The early failure had closed the decompressor; the subscriber's first request then drove the closed
+     * decompressor, whose IllegalStateException was lost on the event loop, and the body never ended.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"valid", "invalid"})
+    void compressedBodyCutShortBeforeItIsReadFailsRatherThanHangs(String header) throws Exception {
+        TestServer server = courier.server();
+        byte[] gzip = "valid".equals(header) ? gzip(TEXT.getBytes(UTF_8))
+                // compression method 6: the decompressor refuses the header
+                : new byte[] {0x1f, (byte) 0x8b, 0x06, 0x00, 0x7c, 0x2a, 0x17, 0x6b, 0x02, (byte) 0xff};
+        byte[] head = ("HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: " + (gzip.length + 1)
+                + "\r\n\r\n").getBytes(UTF_8);
+        byte[] raw = java.util.Arrays.copyOf(head, head.length + gzip.length);
+        System.arraycopy(gzip, 0, raw, head.length, gzip.length);
+        server.enqueue(ServerResponse.status(200).raw(raw).closeConnection());
+        Transport t = courier.transport();
+        Response r = t.roundTrip(Request.newBuilder(server.uri("/short-z")).build()).get(10, SECONDS);
+        Await.noConnections(t); // the connection is gone, the failure recorded, before anyone reads
+        Throwable failure = catchThrowable(() -> r.body().bytes().get(10, SECONDS));
+        assertThat(failure).isInstanceOf(ExecutionException.class).cause().isInstanceOf(RequestException.class);
+        assertThat(((RequestException) failure.getCause()).phase()).isEqualTo(RequestException.Phase.READ_BODY);
+    }
+
     @Test
     void corruptGzipFailsTheBodyWithoutPoisoningTheConnection() throws Exception {
         TestServer server = courier.server();
@@ -253,6 +278,16 @@ class CompressionTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream z = new java.util.zip.GZIPOutputStream(out)) {
+            z.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] rawDeflate(byte[] data) {

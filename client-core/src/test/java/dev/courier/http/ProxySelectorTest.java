@@ -223,6 +223,17 @@ class ProxySelectorTest {
         assertThat(chosen(Map.of("HTTP_PROXY", value), "http://example.com/")).contains(expected);
     }
 
+    /**
+     * Found by ProxyEnvironmentFuzzTest: a value that java.net.URI parses as an opaque URI (no authority, so no
+     * user info to redact) kept its password in the error message.
+     */
+    @Test
+    void anUnusableProxyValueThatParsesAsAnOpaqueUriIsRejectedWithoutItsPassword() {
+        assertThatThrownBy(() -> ProxySelector.fromEnvironment(Map.of("HTTP_PROXY", "ftp:x-http://u:secret@[bad:3128")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("HTTP_PROXY").hasMessageNotContaining("secret");
+    }
+
     @Test
     void fixedNoneAndJdkAdapters() {
         Request r = Request.newBuilder("http://example.com/").build();

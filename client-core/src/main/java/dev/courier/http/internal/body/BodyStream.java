@@ -336,7 +336,10 @@ public final class BodyStream {
         draining = true;
         try {
             for (;;) {
-                while (!terminated && demand > 0) {
+                // A body that failed before its consumer came has nothing left to deliver (its pieces and
+                // decompressor were released): attach() hands over the error, and the closed decompressor
+                // must not be driven by the consumer's first request in onStart.
+                while (!terminated && demand > 0 && pendingError == null) {
                     ByteBuf next = decoding == null ? pollPiece() : nextDecoded(decoding);
                     if (next == null) {
                         break;

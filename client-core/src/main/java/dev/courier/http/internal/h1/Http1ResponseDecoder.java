@@ -106,10 +106,13 @@ public final class Http1ResponseDecoder extends ByteToMessageDecoder {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
-            connection.onResponseBytes();
+        try {
+            if (msg instanceof ByteBuf && ((ByteBuf) msg).isReadable()) {
+                connection.onResponseBytes(); // runs the caller's ClientTrace.gotFirstResponseByte, which may throw
+            }
+        } finally {
+            super.channelRead(ctx, msg); // which owns msg from here: never leaked, whatever the notification did
         }
-        super.channelRead(ctx, msg);
     }
 
     @Override

@@ -131,10 +131,14 @@ public final class EnvironmentProxies implements ProxySelector {
     }
 
     private static String redact(String value) {
+        String text;
         try {
-            return Request.redact(new URI(value.contains("://") ? value : "http://" + value));
+            text = Request.redact(new URI(value.contains("://") ? value : "http://" + value));
         } catch (URISyntaxException e) {
-            return value.replaceAll(":[^:@/]*@", ":***@");
+            text = value;
         }
+        // Request.redact only knows an authority's user info; a value that parses without one (an opaque
+        // "ftp:x-http://u:pw@h") keeps it as text. Whatever the parser made of it, no ":password@" stays.
+        return text.replaceAll(":[^:@/]*@", ":***@");
     }
 }
