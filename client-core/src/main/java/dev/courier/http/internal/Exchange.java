@@ -80,7 +80,7 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         if (trace != null) {
             trace.getConn(route.hostPort());
         }
-        ctx.pool().acquire(route, this, false);
+        ctx.pool().acquire(route, this);
         return f;
     }
 
@@ -208,7 +208,7 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         reused = false;
         idleNanos = 0;
         resetHttp1Attempt();
-        ctx.pool().acquire(route, this, true);
+        ctx.pool().acquireNew(route, this);
     }
 
     /** Retries for {@code retryReason} if non-null (telling the trace), else fails the caller's future with {@code error}. */

@@ -13,9 +13,10 @@ public abstract class PoolRequest {
     // guarded by pool
     RouteKey poolRoute;
     boolean waiting;
+    /** Takes only a connection dialed for it (an HTTP/1.1 retry after a stale connection: the idle ones may be too). */
     boolean forceNew;
+    /** A dial started for this request is in progress (it serves whoever waits first if this one no longer does). */
     boolean hasOwnDial;
-    PooledConnection ownDial;
     ScheduledFuture<?> waitTimeout;
     long enqueuedNanos;
 
