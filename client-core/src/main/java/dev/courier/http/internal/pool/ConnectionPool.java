@@ -72,7 +72,7 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
 
     /** Leases a connection of {@code route} to {@code request}: an idle or shared one, else a new dial or a place in the queue. */
     public void acquire(RouteKey route, PoolRequest request) {
-        acquire(route, request, false);
+        acquire(route, request, false, null, null);
     }
 
     /**
@@ -80,10 +80,62 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
      * the other idle ones may have gone stale together (a server restart).
      */
     public void acquireNew(RouteKey route, PoolRequest request) {
-        acquire(route, request, true);
+        acquire(route, request, true, null, null);
     }
 
-    private void acquire(RouteKey route, PoolRequest request, boolean forceNew) {
+    /**
+     * For an HTTP/2 retry: with {@code sameConnection} (the server refused the stream), {@code previous} again
+     * if it still takes a stream, else as any request; otherwise (GOAWAY, a lost connection) any connection but
+     * {@code previous}. No new connection per retry: a dial serves every waiter its streams allow.
+     */
+    public void acquireAgain(RouteKey route, PoolRequest request, PooledConnection previous, boolean sameConnection) {
+        acquire(route, request, false, sameConnection ? null : previous, sameConnection ? previous : null);
+    }
+
+    /**
+     * {@link #acquireAgain acquireAgain(route, request, previous, true)} after {@code delayNanos}: the backoff
+     * before retrying a refused stream. The request is the pool's meanwhile, so that closing the pool fails it
+     * rather than leaving it to a timer that a closing transport cancels.
+     */
+    public void acquireAgainAfter(long delayNanos, RouteKey route, PoolRequest request, PooledConnection previous) {
+        if (delayNanos <= 0) {
+            acquireAgain(route, request, previous, true);
+            return;
+        }
+        boolean failed;
+        lock.lock();
+        try {
+            failed = closed;
+            if (!closed) {
+                request.poolRoute = route;
+                backingOff.add(request);
+                request.waitTimeout = maintenance.schedule(() -> backoffEnded(route, request, previous), delayNanos,
+                        TimeUnit.NANOSECONDS);
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (failed) {
+            request.onAcquireFailed(new PoolException("the transport is closed", false, true));
+        }
+    }
+
+    private void backoffEnded(RouteKey route, PoolRequest request, PooledConnection previous) {
+        boolean mine;
+        lock.lock();
+        try {
+            mine = backingOff.remove(request);
+            request.waitTimeout = null;
+        } finally {
+            lock.unlock();
+        }
+        if (mine) {
+            acquireAgain(route, request, previous, true);
+        }
+    }
+
+    private void acquire(RouteKey route, PoolRequest request, boolean forceNew, PooledConnection avoid,
+                         PooledConnection prefer) {
         PooledConnection got = null;
         boolean reused = false;
         long idleNanos = 0;
@@ -99,12 +151,19 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
                 RoutePool rp = routeLocked(route);
                 request.poolRoute = route;
                 request.forceNew = forceNew;
+                request.avoid = avoid;
+                request.prefer = prefer;
                 while (!forceNew && got == null) {
-                    PooledConnection c = rp.sharedLocked();
-                    if (c == null && (c = rp.idle.pollFirst()) == null) {
+                    PooledConnection c = availableLocked(rp, request);
+                    if (c == null) {
                         break;
                     }
-                    if (!c.channel().isActive() || c.isExpired(now)) {
+                    if (!c.channel().isActive()) {
+                        removeLocked(rp, c);
+                        toClose = add(toClose, c);
+                    } else if (c.isExpired(now) && c.leases > 0) {
+                        retireLocked(rp, c); // past its lifetime: its streams finish, no new ones
+                    } else if (c.isExpired(now)) {
                         removeLocked(rp, c);
                         toClose = add(toClose, c);
                     } else {
@@ -143,7 +202,23 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
         startDials(dials);
     }
 
-    /** Stops waiting for {@code request} (its caller cancelled); a dial it started still completes into the pool. */
+    /** The connection {@code request} should try next, not yet checked for liveness: preferred, shared, then idle. */
+    private static PooledConnection availableLocked(RoutePool rp, PoolRequest request) {
+        PooledConnection p = request.prefer;
+        if (p != null) {
+            request.prefer = null; // tried once
+            if (!p.removed && !p.retired && p.leases < p.capacity && p.route().equals(rp.route)) {
+                return p;
+            }
+        }
+        PooledConnection c = rp.bestSharedLocked(request);
+        return c != null ? c : rp.pollIdleLocked(request);
+    }
+
+    /**
+     * Stops waiting for {@code request} (its caller cancelled), in the queue or in a retry's backoff; a no-op when it
+     * waits for neither. A dial it started still completes into the pool.
+     */
     public void cancel(PoolRequest request) {
         lock.lock();
         try {
@@ -151,6 +226,9 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
             if (rp != null && request.waiting) {
                 removeWaiterLocked(rp, request);
                 dropIfUnusedLocked(rp);
+            } else if (backingOff.remove(request) && request.waitTimeout != null) {
+                request.waitTimeout.cancel(false);
+                request.waitTimeout = null;
             }
         } finally {
             lock.unlock();
@@ -160,7 +238,9 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
     /**
      * Returns a leased connection. {@code reusable} says the exchange ended cleanly (request written,
      * response read, nobody asked to close); the pool still closes it when keep-alives are off, the
-     * pool is closed, or the connection is past its lifetime. Releasing a connection twice is a no-op.
+     * pool is closed, or the connection is past its lifetime. A multiplexed connection left idle while
+     * another of its route takes more streams is closed: the route keeps no more HTTP/2 connections than its
+     * streams need. Releasing a connection twice is a no-op.
      */
     public void release(PooledConnection c, boolean reusable) {
         PoolRequest next = null;
@@ -194,8 +274,13 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
                 leaseLocked(rp, c);
             } else if (c.leases == 0) {
                 rp.shared.remove(c);
-                putIdleLocked(rp, c, now);
-                toClose = evictOverLimitsLocked(rp, toClose);
+                if (c.isMultiplexed() && rp.hasSpareMultiplexedBesidesLocked(c)) {
+                    removeLocked(rp, c); // an extra HTTP/2 connection, not needed idle
+                    toClose = add(toClose, c);
+                } else {
+                    putIdleLocked(rp, c, now);
+                    toClose = evictOverLimitsLocked(rp, toClose);
+                }
             } else if (!rp.shared.contains(c)) {
                 rp.shared.add(c);
             }
@@ -330,31 +415,38 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
                     settingsPending = !m.capacityKnown();
                 }
                 target = origin.waiting ? origin : rp.firstEligibleWaiterLocked(c);
-                pooled = true;
-                live.add(c);
-                c.channel().attr(CONNECTION).set(c);
-                if (settingsPending) {
-                    c.provisional = true;
-                    rp.provisional++;
-                }
-                if (config.maxLifetimeNanos() > 0) {
-                    // Up to 10% jitter, so connections opened together don't all re-dial (and re-resolve DNS) together.
-                    long jitter = (long) (config.maxLifetimeNanos() * 0.1 * ThreadLocalRandom.current().nextDouble());
-                    c.expiresAtNanos = c.createdNanos() + config.maxLifetimeNanos() - jitter;
-                }
-                if (target != null) {
-                    removeWaiterLocked(rp, target);
-                    leaseLocked(rp, c);
-                    // A multiplexed connection serves as many waiters as it has streams for.
-                    PoolRequest next;
-                    while (c.leases < c.capacity && (next = rp.firstEligibleWaiterLocked(c)) != null) {
-                        removeWaiterLocked(rp, next);
-                        leaseLocked(rp, c);
-                        alsoServed = add(alsoServed, next);
-                    }
+                if (target == null && rp.multiplexed && rp.hasSpareMultiplexedBesidesLocked(c)) {
+                    // Its waiters were served by another HTTP/2 connection, which has streams to spare: not needed.
+                    rp.total--;
+                    closeIt = true;
+                    dropIfUnusedLocked(rp);
                 } else {
-                    putIdleLocked(rp, c, now);
-                    toClose = evictOverLimitsLocked(rp, toClose);
+                    pooled = true;
+                    live.add(c);
+                    c.channel().attr(CONNECTION).set(c);
+                    if (settingsPending) {
+                        c.provisional = true;
+                        rp.provisional++;
+                    }
+                    if (config.maxLifetimeNanos() > 0) {
+                        // Up to 10% jitter, so connections opened together don't all re-dial (and re-resolve DNS) together.
+                        long jitter = (long) (config.maxLifetimeNanos() * 0.1 * ThreadLocalRandom.current().nextDouble());
+                        c.expiresAtNanos = c.createdNanos() + config.maxLifetimeNanos() - jitter;
+                    }
+                    if (target != null) {
+                        removeWaiterLocked(rp, target);
+                        leaseLocked(rp, c);
+                        // A multiplexed connection serves as many waiters as it has streams for.
+                        PoolRequest next;
+                        while (c.leases < c.capacity && (next = rp.firstEligibleWaiterLocked(c)) != null) {
+                            removeWaiterLocked(rp, next);
+                            leaseLocked(rp, c);
+                            alsoServed = add(alsoServed, next);
+                        }
+                    } else {
+                        putIdleLocked(rp, c, now);
+                        toClose = evictOverLimitsLocked(rp, toClose);
+                    }
                 }
                 // Waiters beyond its streams (unless strict), or that waited for this dial to learn it is HTTP/1.1.
                 dials = rp.assignDialsLocked();
@@ -444,6 +536,14 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
                     failed.add(r);
                 }
             }
+            for (PoolRequest r : backingOff) {
+                if (r.waitTimeout != null) {
+                    r.waitTimeout.cancel(false);
+                    r.waitTimeout = null;
+                }
+                failed.add(r);
+            }
+            backingOff.clear();
             // Every open connection, leased ones included: their exchanges fail as the channels close.
             toClose.addAll(live);
             for (PooledConnection c : toClose) {

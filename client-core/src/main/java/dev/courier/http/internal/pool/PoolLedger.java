@@ -33,6 +33,8 @@ abstract class PoolLedger {
     final Map<RouteKey, RoutePool> routes = new HashMap<>();
     /** Every open connection of the pool, leased or idle. */
     final Set<PooledConnection> live = new HashSet<>();
+    /** Requests in the backoff before a retry ({@link ConnectionPool#acquireAgainAfter}). */
+    final Set<PoolRequest> backingOff = new HashSet<>();
     final IdleLru lru = new IdleLru();
     boolean closed;
     private ScheduledFuture<?> sweep;

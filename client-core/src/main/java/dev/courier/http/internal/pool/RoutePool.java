@@ -78,15 +78,55 @@ public final class RoutePool implements ChannelPool {
         return config.maxConnsPerHost() == 0 || total < config.maxConnsPerHost();
     }
 
-    /** A leased multiplexed connection with streams to spare, or null. */
-    PooledConnection sharedLocked() {
-        return shared.isEmpty() ? null : shared.get(shared.size() - 1);
+    /** Whether {@code c} may take one more request now: open, in service, below its stream limit. */
+    static boolean takesRequestLocked(PooledConnection c) {
+        return !c.removed && !c.retired && c.leases < c.capacity && c.channel().isActive();
     }
 
-    /** The first waiter {@code c} may serve: not one that insists on its own dial. */
+    /**
+     * The leased multiplexed connection with streams to spare that {@code r} should use, or null: the busiest
+     * one, so that streams pack onto few connections and an extra one drains (and closes when idle).
+     */
+    PooledConnection bestSharedLocked(PoolRequest r) {
+        PooledConnection best = null;
+        for (PooledConnection c : shared) {
+            if (c != r.avoid && c.leases < c.capacity && !c.retired && (best == null || c.leases > best.leases)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** Takes the most recently idle connection, unless it is the one {@code r} avoids (then the next). */
+    PooledConnection pollIdleLocked(PoolRequest r) {
+        PooledConnection c = idle.pollFirst();
+        if (c != null && c == r.avoid) {
+            PooledConnection next = idle.pollFirst();
+            idle.addFirst(c);
+            return next;
+        }
+        return c;
+    }
+
+    /** Whether a multiplexed connection other than {@code c} takes more streams now (so {@code c} is not needed idle). */
+    boolean hasSpareMultiplexedBesidesLocked(PooledConnection c) {
+        for (PooledConnection o : shared) {
+            if (o != c && takesRequestLocked(o)) {
+                return true;
+            }
+        }
+        for (PooledConnection o : idle) {
+            if (o != c && o.isMultiplexed() && takesRequestLocked(o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first waiter {@code c} may serve: not one that insists on its own dial, nor one that avoids {@code c}. */
     PoolRequest firstEligibleWaiterLocked(PooledConnection c) {
         for (PoolRequest r : waiters) {
-            if (!r.forceNew) {
+            if (!r.forceNew && r.avoid != c) {
                 return r;
             }
         }
