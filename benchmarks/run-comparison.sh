@@ -290,6 +290,18 @@ probe() {
   echo "${req:--1} $ticks $(head -1 /proc/stat | awk '{ t = 0; for (i = 2; i <= 9; i++) t += $i; print $2 + $3 + $4 + $9, t }') $(date +%s%N)"
 }
 
+# The server's count of accepted connections (stub_status's "accepts"; BenchServer's /status the same);
+# the query's own connection counts too. -1 when the page cannot be read.
+accepts() {
+  local n=""
+  if exec 3<> "/dev/tcp/127.0.0.1/${SERVER_URL##*:}" 2> /dev/null; then
+    printf 'GET /status HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    n=$(timeout 2 cat <&3 | awk 'f { print $1; exit } /server accepts handled requests/ { f = 1 }')
+    exec 3>&-
+  fi
+  echo "${n:--1}"
+}
+
 # wrk: one run per window; CPU from /usr/bin/time (user + system of the wrk process)
 run_wrk() {
   local server=$1 workload=$2 logf=$3 method path reqb conc keep respb threads
@@ -314,6 +326,7 @@ run_wrk() {
       printf " rps=%.3f mib_s=%.3f cpu_us_per_req=%.3f cpu_cores=%.3f alloc_b_per_req=na", r / s, r * moved / s / 1048576, cpu / per, cpu / 1e6 / s
       printf " p50_us=%s p99_us=%s p999_us=%s max_us=%s jit_ms=na gc_count=na gc_ms=na", v["p50_us"], v["p99_us"], v["p999_us"], v["max_us"]
       split(before, b, " "); split(after, a, " "); ws = (a[5] - b[5]) / 1e9
+      printf " probe_conns=%d", 2 * k # probe() reads the status twice per window
       printf " server_requests=%s server_seconds=%.3f", (b[1] >= 0 && a[1] >= 0) ? a[1] - b[1] - 1 : "na", ws
       if (a[4] > b[4] && ws > 0) {
         hz = (a[4] - b[4]) / ws / cpus; sc = (a[2] - b[2]) / hz / ws; other = (a[3] - b[3]) / hz / ws - cpu / 1e6 / ws - sc
@@ -357,6 +370,8 @@ run_client() {
     [ "$client" = courier ] && extra=(--histogram 25)
   fi
   log "$server $workload $client (run $run)"
+  local before after
+  before=$(accepts)
   case $client in
     wrk) run_wrk "$server" "$workload" "$logf" ;;
     go) GOMAXPROCS=$(nproc) timeout -k 10 "$limit" "${PIN[@]}" "$RUN_DIR/gohttp" -workload "$workload" -url "$SERVER_URL" -server "$server" \
@@ -368,8 +383,15 @@ run_client() {
           --windows "$WINDOWS" --server-status "$SERVER_URL/status" --server-pids "$SERVER_PIDS" "${extra[@]}" \
           > "$logf" 2>&1 || log "  $client failed: see $logf" ;;
   esac
+  after=$(accepts)
+  # The connections the client opened over its whole run, warm-up included: what the server accepted,
+  # minus the status readings' own (probe_conns, the last line's: they count up) and this query's.
+  local probes opened=na
+  probes=$(grep '^RESULT ' "$logf" | grep -o 'probe_conns=[0-9]*' | tail -1 | cut -d= -f2)
+  if [ "$before" -ge 0 ] && [ "$after" -ge 0 ]; then opened=$(( after - before - 1 - ${probes:-0} )); fi
   grep '^HISTO ' "$logf" >> "$RESULTS" || true
-  grep '^RESULT ' "$logf" | tee -a "$RESULTS" | sed 's/^/  /' | cut -c1-220 >&2 || true
+  grep '^RESULT ' "$logf" | awk -v extra="run=$run conns_opened=$opened" '{ print $0, extra }' | tee -a "$RESULTS" \
+    | sed 's/^/  /' | cut -c1-220 >&2 || true
   sleep 1
 }
 

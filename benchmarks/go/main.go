@@ -218,14 +218,14 @@ func main() {
 		clean = clean && errs == 0 && requests > 0
 		fmt.Printf("RESULT client=go version=net/http_%s workload=%s server=%s window=%d seconds=%.3f requests=%d errors=%d"+
 			" rps=%.3f mib_s=%.3f cpu_us_per_req=%.3f cpu_cores=%.3f alloc_b_per_req=%.3f p50_us=%.3f p99_us=%.3f"+
-			" p999_us=%.3f max_us=%.3f jit_ms=na gc_count=%d gc_ms=%.3f%s\n",
+			" p999_us=%.3f max_us=%.3f jit_ms=na gc_count=%d gc_ms=%.3f%s probe_conns=%d\n",
 			runtime.Version(), *name, *server, win, seconds, requests, errs,
 			float64(requests)/seconds, moved/seconds/(1<<20),
 			float64(end.cpu-begin.cpu)/1e3/per, float64(end.cpu-begin.cpu)/1e9/seconds,
 			float64(end.alloc-begin.alloc)/per,
 			float64(h.percentile(50))/1e3, float64(h.percentile(99))/1e3, float64(h.percentile(99.9))/1e3,
 			float64(h.percentile(100))/1e3, end.gcCount-begin.gcCount, float64(end.gcPause-begin.gcPause)/1e6,
-			serverBegin.fields(serverEnd, seconds, float64(end.cpu-begin.cpu)/1e9/seconds, requests))
+			serverBegin.fields(serverEnd, seconds, float64(end.cpu-begin.cpu)/1e9/seconds, requests), prb.conns)
 	}
 	atomic.StoreInt32(&running, 0)
 	done := make(chan struct{})

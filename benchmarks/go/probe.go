@@ -15,10 +15,12 @@ import (
 
 // probe reads what happened outside the client during a window, as ServerProbe.java does: the requests
 // the server counted (nginx's stub_status page, or BenchServer's /status), the server processes' CPU
-// ticks and the whole machine's busy and total ticks.
+// ticks and the whole machine's busy and total ticks. It counts the connections it opens (conns), which
+// the server counts among those it accepted, so that the runner can tell the client's own.
 type probe struct {
 	statusHost, statusPath string
 	pids                   []string
+	conns                  int
 }
 
 type reading struct {
@@ -74,6 +76,7 @@ func (p *probe) requests() int64 {
 		fmt.Fprintln(os.Stderr, "cannot read the server's status:", err)
 		return -1
 	}
+	p.conns++
 	defer c.Close()
 	c.SetDeadline(time.Now().Add(2 * time.Second))
 	fmt.Fprintf(c, "GET %s HTTP/1.0\r\nHost: %s\r\n\r\n", p.statusPath, p.statusHost)

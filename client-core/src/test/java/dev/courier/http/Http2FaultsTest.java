@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * HTTP/2 faults: streams the server refused or never processed are retried once on another connection;
+ * HTTP/2 faults: a stream the server refused is retried on the same connection (a bounded number of times), one
+ * a GOAWAY left unprocessed once on another;
  * resets, GOAWAY, oversized headers, dead connections and timeouts fail with typed errors that keep the
  * HTTP/2 error code, and never cost the other streams their connection.
  */
@@ -62,15 +63,19 @@ class Http2FaultsTest {
     }
 
     @Test
-    void aRefusedStreamIsRetriedOnAnotherConnection() throws Exception {
+    void aRefusedStreamIsRetriedOnTheSameConnection() throws Exception {
         H2TestServer server = server();
         server.enqueue(H2Response.status(200).rstStream(REFUSED_STREAM));
         server.enqueue(H2Response.status(200).body("second try"));
         List<String> retries = new CopyOnWriteArrayList<>();
-        Response r = transport().roundTrip(get(server, "/", retries)).get(10, SECONDS);
+        Transport t = transport();
+        Response r = t.roundTrip(get(server, "/", retries)).get(10, SECONDS);
         assertThat(r.body().text().get(10, SECONDS)).isEqualTo("second try");
         assertThat(retries).singleElement().asString().contains("REFUSED_STREAM");
-        assertThat(server.connectionCount()).isEqualTo(2);
+        assertThat(server.connectionCount()).isEqualTo(1);
+        assertThat(server.takeRequest().connectionIndex()).isZero();
+        assertThat(server.takeRequest().connectionIndex()).isZero();
+        assertThat(t.stats().total()).isEqualTo(1);
     }
 
     @Test
@@ -81,16 +86,70 @@ class Http2FaultsTest {
         Response r = transport().roundTrip(Request.newBuilder(server.uri("/")).method("POST")
                 .body(RequestBody.of("payload", java.nio.charset.StandardCharsets.UTF_8)).build()).get(10, SECONDS);
         assertThat(r.body().text().get(10, SECONDS)).isEqualTo("payload");
+        assertThat(server.connectionCount()).isEqualTo(1);
     }
 
     @Test
-    void aStreamRefusedTwiceFailsWithTheErrorCode() throws Exception {
+    void aStreamRefusedSeveralTimesIsRetriedOnTheSameConnectionUntilAccepted() throws Exception {
         H2TestServer server = server();
-        server.enqueue(H2Response.status(200).rstStream(REFUSED_STREAM));
-        server.enqueue(H2Response.status(200).rstStream(REFUSED_STREAM));
-        RequestException e = failure(transport().roundTrip(Request.newBuilder(server.uri("/x")).build()));
-        assertThat(e.getMessage()).contains("GET").contains("/x").contains("REFUSED_STREAM");
+        for (int i = 0; i < 3; i++) {
+            server.enqueue(H2Response.status(200).rstStream(REFUSED_STREAM));
+        }
+        server.enqueue(H2Response.status(200).body("fourth try"));
+        List<String> retries = new CopyOnWriteArrayList<>();
+        Transport t = transport();
+        Response r = t.roundTrip(get(server, "/x", retries)).get(10, SECONDS);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("fourth try");
+        assertThat(retries).hasSize(3).allSatisfy(reason -> assertThat(reason).contains("REFUSED_STREAM"));
+        assertThat(server.requestCount()).isEqualTo(4);
+        for (int i = 0; i < 4; i++) {
+            assertThat(server.takeRequest().connectionIndex()).isZero();
+        }
+        assertThat(server.connectionCount()).isEqualTo(1);
+        assertThat(t.stats().total()).isEqualTo(1);
+    }
+
+    @Test
+    void aStreamTheServerAlwaysRefusesFailsAfterABoundedNumberOfAttemptsNamingRefusedStream() throws Exception {
+        H2TestServer server = server();
+        server.dispatcher(req -> H2Response.status(200).rstStream(REFUSED_STREAM));
+        List<String> retries = new CopyOnWriteArrayList<>();
+        Transport t = transport();
+        RequestException e = failure(t.roundTrip(get(server, "/x", retries)));
+        // Go's HTTP/2 transport: the first attempt and 7 retries (RoundTripOpt's "retry <= 6").
+        assertThat(server.requestCount()).isEqualTo(8);
+        assertThat(retries).hasSize(7);
+        assertThat(e.getMessage()).contains("GET").contains("/x").contains("REFUSED_STREAM").contains("refused 8 times");
         assertThat(e.phase()).isIn(RequestException.Phase.AWAIT_HEADERS, RequestException.Phase.WRITE_REQUEST);
+        assertThat(e.getCause()).isInstanceOfSatisfying(Http2Exception.class, h2 -> {
+            assertThat(h2.errorCode()).isEqualTo(REFUSED_STREAM);
+            assertThat(h2.errorName()).isEqualTo("REFUSED_STREAM");
+            assertThat(h2.isGoAway()).isFalse();
+        });
+        assertThat(server.connectionCount()).isEqualTo(1);
+        assertThat(t.stats().total()).isEqualTo(1);
+    }
+
+    @Test
+    void aBurstWithRefusedStreamsKeepsOneConnection() throws Exception {
+        H2TestServer server = server();
+        java.util.Set<String> refused = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        // The first attempt of every other request is refused: 16 refusals, each retried on the same connection.
+        server.dispatcher(req -> Integer.parseInt(req.path().substring(1)) % 2 == 0 && refused.add(req.path())
+                ? H2Response.status(200).rstStream(REFUSED_STREAM)
+                : H2Response.status(200).body("ok"));
+        Transport t = transport();
+        List<CompletableFuture<Response>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+            calls.add(t.roundTrip(Request.newBuilder(server.uri("/" + i)).build()));
+        }
+        for (CompletableFuture<Response> c : calls) {
+            assertThat(c.get(10, SECONDS).body().text().get(10, SECONDS)).isEqualTo("ok");
+        }
+        assertThat(server.requestCount()).isEqualTo(48);
+        assertThat(server.connectionCount()).isEqualTo(1);
+        Await.idleConnections(t, 1);
+        assertThat(t.stats().total()).isEqualTo(1);
     }
 
     @Test
@@ -107,6 +166,40 @@ class Http2FaultsTest {
         assertThat(retries).singleElement().asString().contains("GOAWAY").contains("maintenance");
         assertThat(server.connectionCount()).isEqualTo(2);
         Await.until("the retired connection closes", () -> server.openConnections() == 1);
+    }
+
+    @Test
+    void theStreamsAGoAwayLeftUnprocessedAllMoveToOneNewConnection() throws Exception {
+        H2TestServer server = server();
+        java.util.concurrent.atomic.AtomicInteger onFirst = new java.util.concurrent.atomic.AtomicInteger();
+        // On the burst's connection the first request is answered (late, so that the connection stays open until
+        // the client has read the GOAWAY), the second answers with GOAWAY(last stream = the first): it and every
+        // later stream are unprocessed. Every request on another connection is answered.
+        server.dispatcher(req -> {
+            if (req.connectionIndex() != 1) {
+                return H2Response.status(200).body("ok");
+            }
+            int n = onFirst.getAndIncrement();
+            return n == 0 ? H2Response.status(200).delayHeaders(Duration.ofMillis(300)).body("ok")
+                    : n == 1 ? H2Response.status(200).goAwayBefore(0, "maintenance")
+                    : H2Response.status(200).noResponse();
+        });
+        Transport t = transport();
+        t.roundTrip(Request.newBuilder(server.uri("/warm")).build()).get(10, SECONDS).body().discard().get(10, SECONDS);
+        server.closeAllConnections(); // so that the burst's connection is connection 1
+        Await.noConnections(t);
+        List<String> retries = new CopyOnWriteArrayList<>();
+        List<CompletableFuture<Response>> calls = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            calls.add(t.roundTrip(get(server, "/" + i, retries)));
+        }
+        for (CompletableFuture<Response> c : calls) {
+            assertThat(c.get(10, SECONDS).body().text().get(10, SECONDS)).isEqualTo("ok");
+        }
+        assertThat(retries).hasSize(7).allSatisfy(reason -> assertThat(reason).contains("GOAWAY"));
+        // The warm-up's connection, the burst's, and one more for all seven retries (not one per retry).
+        assertThat(server.connectionCount()).isEqualTo(3);
+        Await.until(() -> "one connection left: " + t.stats(), () -> t.stats().total() == 1);
     }
 
     @Test

@@ -125,7 +125,7 @@ class Http2Test {
     }
 
     @Test
-    void beyondTheServersStreamLimitASecondConnectionOpens() throws Exception {
+    void beyondTheServersStreamLimitASecondConnectionOpensAndClosesOnceIdle() throws Exception {
         H2TestServer server = tlsServer(H2Settings.defaults().withMaxConcurrentStreams(2));
         server.dispatcher(req -> H2Response.status(200).delayHeaders(Duration.ofMillis(300)).body("ok"));
         Transport t = transport();
@@ -138,6 +138,11 @@ class Http2Test {
         for (CompletableFuture<Response> c : calls) {
             c.get(10, SECONDS).body().discard().get(10, SECONDS);
         }
+        assertThat(server.connectionCount()).isEqualTo(2);
+        // Once idle, the route keeps no more HTTP/2 connections than its streams need: one.
+        Await.until(() -> "one connection left: " + t.stats(), () -> t.stats().total() == 1);
+        Await.until("the server sees one connection", () -> server.openConnections() == 1);
+        send(t, get(server, "/after")).body().discard().get(10, SECONDS);
         assertThat(server.connectionCount()).isEqualTo(2);
     }
 

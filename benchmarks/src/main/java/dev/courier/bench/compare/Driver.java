@@ -21,7 +21,9 @@ import org.HdrHistogram.Histogram;
  * <p>With {@code --server-status} (nginx's stub_status page, or BenchServer's {@code /status}) each line
  * also carries the requests the server counted in the window, a check on the client's count; with
  * {@code --server-pids} the server's CPU per request and the CPU the rest of the machine used
- * ({@code other_cores}: well above 0, the window shared the cores with other work). The {@code idle10k}
+ * ({@code other_cores}: well above 0, the window shared the cores with other work), and {@code probe_conns}:
+ * the connections the status readings opened so far, which the runner takes from the server's count of
+ * accepted connections to report the client's own ({@code conns_opened}). The {@code idle10k}
  * workload is not a load loop: see {@link IdleMemory}; {@code --histogram N} prints its N classes whose
  * heap grew most per connection. The warm-up is {@link Warmup}'s: fixed ({@code --warmup S}) unless
  * {@code --warmup-min} is lower, then it ends once the JIT is quiet.
@@ -111,6 +113,7 @@ public final class Driver {
                 Map<String, Object> line = result(clientName, client.version(), workload, server, w, begin, end, latencies);
                 ServerProbe.addTo(line, serverBegin, serverEnd, (end.nanos - begin.nanos) / 1e9,
                         (Double) line.get("cpu_cores"), (Long) line.get("requests"));
+                line.put("probe_conns", probe.connections()); // so far: the runner subtracts them from the server's
                 warmup.addTo(line);
                 clean &= (Long) line.get("errors") == 0 && (Long) line.get("requests") > 0;
                 System.out.println(format(line));

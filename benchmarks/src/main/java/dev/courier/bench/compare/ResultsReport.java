@@ -294,6 +294,9 @@ public final class ResultsReport {
         md.append("\nEach figure is the median over every measured window of every run (n = windows counted). ")
                 .append("CPU is the client process's user + system time over the window divided by the requests completed in it; ")
                 .append("allocation is the JVM's per-thread allocated bytes (Go: `TotalAlloc`), so only the client's. ")
+                .append("\"conns opened\": the connections the server accepted from the client over its whole run, ")
+                .append("warm-up included (its status page's count, less the status readings' own), one figure per run: ")
+                .append("a pooling client opens as many as it has requests in flight, close-c16 one per request. ")
                 .append("\"warm-up s\": the JVM client's warm-up, which ends once its JIT has gone quiet (at most the warmup above). ")
                 .append("\"JIT ms\" is the worst window's JIT compilation time: near 0 means the warm-up was long enough. ")
                 .append("\"vs Courier\" columns: Courier's requests/s divided by the client's (> 1: Courier is faster) and ")
@@ -329,9 +332,10 @@ public final class ResultsReport {
         if (isIdle(workload)) {
             return md.append(idleTable(clients, histogram, List.of("courier"), CLIENT_NAMES)).toString();
         }
-        md.append("| client | req/s | MiB/s | CPU µs/req | alloc B/req | p50 µs | p99 µs | p99.9 µs | warm-up s | JIT ms | GC ms | errors | n "
-                + "| server counted | server CPU µs/req | other cores | vs Courier: req/s | vs Courier: CPU/req |\n");
-        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        md.append("| client | req/s | MiB/s | CPU µs/req | alloc B/req | p50 µs | p99 µs | p99.9 µs | conns opened | warm-up s "
+                + "| JIT ms | GC ms | errors | n | server counted | server CPU µs/req | other cores | vs Courier: req/s "
+                + "| vs Courier: CPU/req |\n");
+        md.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         Summary courier = clients.get("courier");
         for (Map.Entry<String, Summary> e : clients.entrySet()) {
             Summary s = e.getValue();
@@ -344,6 +348,7 @@ public final class ResultsReport {
                     .append(" | ").append(num(s.median("p50_us"), 0))
                     .append(" | ").append(num(s.median("p99_us"), 0))
                     .append(" | ").append(num(s.median("p999_us"), 0))
+                    .append(" | ").append(s.perRun("conns_opened"))
                     .append(" | ").append(num(s.median("warmup_s"), 1))
                     .append(" | ").append(num(s.max("jit_ms"), 0))
                     .append(" | ").append(num(s.median("gc_ms"), 0))
@@ -461,6 +466,19 @@ public final class ResultsReport {
         double max(String key) {
             double[] v = values(key);
             return v.length == 0 ? Double.NaN : v[v.length - 1];
+        }
+
+        /** The distinct values of {@code key}, one per run (each process's lines carry the same), joined by " / ". */
+        String perRun(String key) {
+            Set<String> seen = new LinkedHashSet<>();
+            Set<String> runs = new LinkedHashSet<>();
+            for (Map<String, String> r : rows) {
+                String v = r.get(key);
+                if (v != null && runs.add(r.getOrDefault("run", "1"))) {
+                    seen.add(v);
+                }
+            }
+            return seen.isEmpty() ? "–" : String.join(" / ", seen);
         }
 
         double sum(String key) {

@@ -21,7 +21,9 @@ import java.util.List;
  * /proc/stat, so it is approximate and clamped at 0).
  *
  * <p>The status page is nginx's {@code stub_status} format (BenchServer answers {@code /status} the same
- * way); its third line's third number counts requests, including the status request itself.
+ * way); its third line's third number counts requests, including the status request itself. Each reading
+ * opens a connection of its own, which the server's count of accepted connections includes: the probe counts
+ * them ({@link #connections()}), so that the runner can tell the client's connections from the probe's.
  */
 final class ServerProbe {
     private final InetSocketAddress statusAddress;
@@ -29,6 +31,8 @@ final class ServerProbe {
     private final List<Path> serverStats = new ArrayList<>();
     /** Online CPUs as /proc/stat lists them (not the JVM's container-limited count). */
     private static volatile int cpus;
+    /** Connections this probe opened to the server so far (read by the thread that reads). */
+    private int connections;
 
     /** {@code statusUrl} and {@code serverPids} may be null or empty: then those figures are absent ("na"). */
     ServerProbe(String statusUrl, String serverPids) {
@@ -79,6 +83,7 @@ final class ServerProbe {
         }
         try (Socket s = new Socket()) {
             s.connect(statusAddress, 2000);
+            connections++;
             s.setSoTimeout(2000);
             OutputStream out = s.getOutputStream();
             out.write(("GET " + statusPath + " HTTP/1.0\r\nHost: " + statusAddress.getHostString() + "\r\n\r\n")
@@ -92,6 +97,11 @@ final class ServerProbe {
             System.err.println("cannot read the server's status at " + statusAddress + statusPath + ": " + e);
             return -1;
         }
+    }
+
+    /** Connections opened to the server's status page so far: the server counts them among those it accepted. */
+    int connections() {
+        return connections;
     }
 
     /** The requests figure of a stub_status page: the third number after "server accepts handled requests". */

@@ -1,6 +1,7 @@
 package dev.courier.http.internal;
 
 import dev.courier.http.ClientTrace;
+import dev.courier.http.Http2Exception;
 import dev.courier.http.Request;
 import dev.courier.http.RequestException;
 import dev.courier.http.RequestException.Phase;
@@ -25,10 +26,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * One request's way through the Transport (Go's {@code transportRequest} and the retry loop of
  * {@code Transport.roundTrip}): the caller's future, the request's deadline, getting a connection from
- * the pool, and what a failed attempt leads to (one retry on a fresh connection when Go's rules allow,
- * else the failed future). The protocol work of an attempt is done elsewhere: by an {@link Http2Stream}
- * on an HTTP/2 connection, and on HTTP/1.1 by the subclass ({@code Http1Exchange}) with its connection's
- * request writer and response decoder. One object per request either way.
+ * the pool, and what a failed attempt leads to (one retry when Go's rules allow, a few for a stream the
+ * server refused, else the failed future). The protocol work of an attempt is done elsewhere: by an
+ * {@link Http2Stream} on an HTTP/2 connection, and on HTTP/1.1 by the subclass ({@code Http1Exchange})
+ * with its connection's request writer and response decoder. One object per request either way.
  *
  * <p>Threads: created on the caller's thread; once a connection is acquired every step runs on that
  * connection's event loop. Cancellation and the deadline may fire on any thread and hop to the loop.
@@ -61,6 +62,8 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
     protected long idleNanos;
     /** 0 for the first attempt; a byte: an exchange object is per request. */
     protected byte attempt;
+    /** How many of the retries were for refused HTTP/2 streams. */
+    private byte refusals;
     /** The attempt when the connection speaks HTTP/2. */
     private Http2Stream stream;
 
@@ -82,7 +85,7 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         if (trace != null) {
             trace.getConn(route.hostPort());
         }
-        ctx.pool().acquire(route, this, false);
+        ctx.pool().acquire(route, this);
         return f;
     }
 
@@ -197,13 +200,30 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
     /** The caller gave up or the deadline passed while an HTTP/1.1 attempt runs: end it, failing the body if any. */
     protected abstract void abortHttp1(Throwable cause, boolean timeout);
 
-    /** Whether one retry is still possible: the first attempt, not timed out, not abandoned by the caller. */
+    /**
+     * Whether the one retry after a lost connection (or an HTTP/2 stream a GOAWAY left unprocessed) is still
+     * possible: not used yet, not timed out, not abandoned by the caller. Refused streams have a budget of their own.
+     */
     protected final boolean mayRetry(boolean timeout) {
-        return attempt == 0 && !timeout && !aborted && !isDone();
+        return attempt - refusals == 0 && !timeout && !aborted && !isDone();
     }
 
-    /** Tries again on a fresh connection (the caller has checked the budget and told the trace). */
+    /**
+     * Tries again (the caller has checked the budget and told the trace): after an HTTP/1.1 attempt on a
+     * connection dialed for it (the other idle ones may be stale too); after an HTTP/2 one on any connection
+     * but the one that failed, which a GOAWAY retired or which is gone.
+     */
     protected final void retry() {
+        PooledConnection previous = conn;
+        forgetAttempt();
+        if (previous != null && previous.protocolHandler() instanceof Http2Connection) {
+            ctx.pool().acquireAgain(route, this, previous, false);
+        } else {
+            ctx.pool().acquireNew(route, this);
+        }
+    }
+
+    private void forgetAttempt() {
         attempt++;
         requestSent = false;
         conn = null;
@@ -211,7 +231,6 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         reused = false;
         idleNanos = 0;
         resetHttp1Attempt();
-        ctx.pool().acquire(route, this, true);
     }
 
     /** Retries for {@code retryReason} if non-null (telling the trace), else fails the caller's future with {@code error}. */
@@ -224,6 +243,32 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
             return;
         }
         complete(error);
+    }
+
+    /**
+     * The server refused the HTTP/2 stream (RST_STREAM REFUSED_STREAM: it did not process it). As Go's
+     * {@code http2Transport.RoundTripOpt}: retried on the same connection while it takes streams (the pool
+     * gives another only if it does not), up to {@link Retries#MAX_REFUSED_RETRIES} times with a backoff, then
+     * failed naming REFUSED_STREAM.
+     */
+    private void streamRefused(Phase phase, Http2Exception cause, String retryReason) {
+        RequestException error = exception(phase, null, cause, false);
+        if (aborted || isDone()) {
+            complete(error);
+            return;
+        }
+        if (refusals >= Retries.MAX_REFUSED_RETRIES) {
+            complete(exception(phase, cause.getMessage() + "; refused " + (refusals + 1)
+                    + " times, not retried again", cause, false));
+            return;
+        }
+        refusals++;
+        if (trace != null) {
+            trace.retrying(attempt + 1, error, retryReason);
+        }
+        PooledConnection previous = conn;
+        forgetAttempt();
+        ctx.pool().acquireAgainAfter(Retries.refusedBackoffNanos(refusals), route, this, previous);
     }
 
     // ---- the caller's future ----
@@ -275,6 +320,10 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
 
     @Override
     public void attemptFailed(Phase phase, Throwable cause, boolean timeout, String retryReason) {
+        if (retryReason != null && !timeout && Retries.isRefusedStream(cause)) {
+            streamRefused(phase, (Http2Exception) cause, retryReason);
+            return;
+        }
         retryOrFail(exception(phase, null, cause, timeout), mayRetry(timeout) ? retryReason : null);
     }
 
@@ -322,12 +371,12 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
                     phase, cause == null ? "cancelled" : cause.getMessage(),
                     cause == null ? new CancellationException("cancelled by the caller") : cause, timeout));
         }
+        // Out of the pool's queue (or a retry's backoff) if it waits there; a dial it started still completes.
+        ctx.pool().cancel(this);
         EventLoop l = loop;
-        if (l == null) {
-            ctx.pool().cancel(this);
-            return;
+        if (l != null) {
+            l.execute(() -> abortOnLoop(cause, timeout));
         }
-        l.execute(() -> abortOnLoop(cause, timeout));
     }
 
     private void abortOnLoop(Throwable cause, boolean timeout) {

@@ -48,7 +48,7 @@ public final class BlockingCalls {
                     // "on one executor or under one lock"); held for in-memory bookkeeping only, never across
                     // I/O or a callback, so a contended acquire waits microseconds. Only the acquire is allowed:
                     // what runs while the lock is held is checked as everything else.
-                    .allowBlockingCallsInside("dev.courier.http.internal.pool.ConnectionPool$PoolLock", "lock")
+                    .allowBlockingCallsInside("dev.courier.http.internal.pool.PoolLedger$PoolLock", "lock")
                     .blockingMethodCallback(BlockingCalls::record)
                     .install();
             installed = true;

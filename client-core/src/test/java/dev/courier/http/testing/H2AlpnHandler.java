@@ -35,7 +35,7 @@ final class H2AlpnHandler extends ApplicationProtocolNegotiationHandler {
                 }
             });
         } else if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            p.addLast(server.newHttp2Handler(connectionIndex, "h2"));
+            server.addHttp2(p, connectionIndex, "h2");
         } else if (http1Fallback && ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
             p.addLast(new HttpServerCodec(), new HttpObjectAggregator(H2RecordedRequest.MAX_BODY_BYTES),
                     new H2Http1Handler(server, connectionIndex));

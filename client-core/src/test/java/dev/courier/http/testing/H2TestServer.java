@@ -65,6 +65,9 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     private volatile boolean stallRequestBodies;
     private volatile boolean ignoreExpectContinue;
     private volatile long resetAfterRequestBodyBytes = -1;
+    private volatile boolean holdSettings;
+    /** Gates of HTTP/2 connections set up while {@link #holdSettings} was on, by index; event-loop confined. */
+    private final Map<Integer, OutboundGate> heldSettings = new java.util.HashMap<>();
 
     private H2TestServer(SslContext tls, boolean http1Fallback, H2Settings settings) {
         this(tls, http1Fallback, settings, false);
@@ -82,7 +85,7 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     @Override
     void initConnection(SocketChannel ch, int index) {
         if (tls == null) {
-            ch.pipeline().addLast(newHttp2Handler(index, "h2c"));
+            addHttp2(ch.pipeline(), index, "h2c");
         } else {
             ch.pipeline().addLast(tls.newHandler(ch.alloc()), new H2AlpnHandler(this, index, http1Fallback));
         }
@@ -281,6 +284,33 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
         this.resetAfterRequestBodyBytes = bodyBytes;
     }
 
+    /**
+     * While true, each HTTP/2 connection set up from then on writes nothing, its first SETTINGS included, until
+     * {@linkplain #releaseSettings released}; what it reads is processed (Netty applies the server's limits only once
+     * the client acknowledges them). Scripted, so a test decides when the client learns the server's stream limit.
+     */
+    public void holdSettings(boolean hold) {
+        this.holdSettings = hold;
+    }
+
+    /** Whether connection {@code index} is HTTP/2 (its TLS handshake done) and its output is held. */
+    public boolean settingsHeld(int index) {
+        return !loop.isShuttingDown() && onLoop(() -> heldSettings.containsKey(index));
+    }
+
+    /** Lets connection {@code index}, held by {@link #holdSettings}, send its SETTINGS and everything after. */
+    public void releaseSettings(int index) {
+        onLoop(() -> {
+            OutboundGate gate = heldSettings.remove(index);
+            if (gate == null) {
+                throw new AssertionError("connection " + index + "'s SETTINGS are not held (held: "
+                        + heldSettings.keySet() + ")");
+            }
+            gate.open();
+            return null;
+        });
+    }
+
     /** Closes every connection abruptly (no GOAWAY) and waits for that. */
     @Override
     public void closeAllConnections() {
@@ -305,8 +335,14 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
 
     // ---- called by the connections, on the event loop ----
 
-    H2ServerConnection newHttp2Handler(int connectionIndex, String protocol) {
-        return H2ServerConnection.create(this, connectionIndex, protocol, settings);
+    /** Installs connection {@code connectionIndex}'s HTTP/2 handler ("h2" or "h2c"), behind a SETTINGS gate if held. */
+    void addHttp2(io.netty.channel.ChannelPipeline p, int connectionIndex, String protocol) {
+        if (holdSettings) {
+            OutboundGate gate = new OutboundGate();
+            p.addLast(gate);
+            heldSettings.put(connectionIndex, gate);
+        }
+        p.addLast(H2ServerConnection.create(this, connectionIndex, protocol, settings));
     }
 
     boolean ignoringPings() {

@@ -21,7 +21,10 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -57,6 +60,9 @@ public abstract class ScriptedServer<Q, R> implements AutoCloseable {
     private final AtomicInteger connectionCount = new AtomicInteger();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Function<Q, R> dispatcher;
+    private volatile boolean holdConnections;
+    /** Gates of connections accepted while {@link #holdConnections} was on, by index; event-loop confined. */
+    private final Map<Integer, InboundGate> heldConnections = new HashMap<>();
 
     ScriptedServer(String name, Function<Q, R> defaultDispatcher) {
         this.name = name;
@@ -82,6 +88,11 @@ public abstract class ScriptedServer<Q, R> implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             int index = connectionCount.getAndIncrement();
                             channels.add(ch);
+                            if (holdConnections) {
+                                InboundGate gate = new InboundGate();
+                                ch.pipeline().addLast(gate);
+                                heldConnections.put(index, gate);
+                            }
                             initConnection(ch, index);
                         }
                     });
@@ -161,6 +172,37 @@ public abstract class ScriptedServer<Q, R> implements AutoCloseable {
     /** Number of connections accepted so far. */
     public int connectionCount() {
         return connectionCount.get();
+    }
+
+    /**
+     * While true, each connection accepted from then on reads nothing until {@linkplain #releaseConnection released}:
+     * over TLS the client's handshake waits (its dial stays in progress), over plaintext its requests wait. The
+     * connection is accepted and counted at once. Scripted, so a test forces the order of dials and releases.
+     */
+    public void holdConnections(boolean hold) {
+        this.holdConnections = hold;
+    }
+
+    /** Lets connection {@code index}, held by {@link #holdConnections}, read what the client sent and continue. */
+    public void releaseConnection(int index) {
+        onLoop(() -> {
+            InboundGate gate = heldConnections.remove(index);
+            if (gate == null) {
+                throw new AssertionError("connection " + index + " is not held (held: " + heldConnections.keySet() + ")");
+            }
+            gate.open();
+            return null;
+        });
+    }
+
+    /** Releases every connection held so far (later ones are held too while {@link #holdConnections} is on). */
+    public void releaseConnections() {
+        onLoop(() -> {
+            List<InboundGate> gates = new ArrayList<>(heldConnections.values());
+            heldConnections.clear();
+            gates.forEach(InboundGate::open);
+            return null;
+        });
     }
 
     /** Number of connections currently open. */

@@ -35,6 +35,11 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
     /** Streams assumed until the server's first SETTINGS says otherwise (the rule; Go assumes 100 too). */
     static final int ASSUMED_MAX_STREAMS = 100;
+    /**
+     * Streams allowed when the server's SETTINGS set no SETTINGS_MAX_CONCURRENT_STREAMS, which means no limit
+     * (RFC 9113 section 6.5.2): Go's {@code defaultMaxConcurrentStreams}, a bound on one connection's streams.
+     */
+    static final int UNLIMITED_MAX_STREAMS = 1000;
 
     private final long pingTimeoutNanos;
     private ChannelHandlerContext ctx;
@@ -120,12 +125,14 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             if (msg instanceof Http2SettingsFrame) {
                 Long max = ((Http2SettingsFrame) msg).settings().maxConcurrentStreams();
                 boolean first = !settingsSeen;
-                settingsSeen = true;
                 if (max != null) {
                     maxStreams = max;
+                } else if (first) {
+                    maxStreams = UNLIMITED_MAX_STREAMS; // no limit: not the 100 assumed until now
                 }
+                settingsSeen = true;
                 if ((max != null || first) && pool != null && !goAway) {
-                    pool.setCapacity(connection, capacity(maxStreams >= 0 ? maxStreams : ASSUMED_MAX_STREAMS));
+                    pool.setCapacity(connection, capacity(maxStreams));
                 }
             } else if (msg instanceof Http2GoAwayFrame) {
                 Http2GoAwayFrame frame = (Http2GoAwayFrame) msg;

@@ -54,7 +54,8 @@ import java.util.concurrent.TimeoutException;
  * the lease goes back to the pool as soon as this stream ends, however it ends.
  *
  * <p>Streams the server did not process (REFUSED_STREAM, or above a GOAWAY's last stream id) are
- * reported as retryable; the owning exchange retries them once on another connection.
+ * reported as retryable; the owning exchange retries a refused one on the same connection (a bounded
+ * number of times) and one a GOAWAY left unprocessed once on another.
  *
  * <p>Event-loop confined (the connection's loop), except the request body publisher's signals, which hop
  * onto it.

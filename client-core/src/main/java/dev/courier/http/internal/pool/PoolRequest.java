@@ -13,9 +13,15 @@ public abstract class PoolRequest {
     // guarded by pool
     RouteKey poolRoute;
     boolean waiting;
+    /** Takes only a connection dialed for it (an HTTP/1.1 retry after a stale connection: the idle ones may be too). */
     boolean forceNew;
+    /** Never this connection (an HTTP/2 retry after its GOAWAY or loss). */
+    PooledConnection avoid;
+    /** This connection first, if it takes another stream (an HTTP/2 retry after REFUSED_STREAM). */
+    PooledConnection prefer;
+    /** A dial started for this request is in progress (it serves whoever waits first if this one no longer does). */
     boolean hasOwnDial;
-    PooledConnection ownDial;
+    /** The timer of a timed wait in the queue, or of the backoff before a retry. */
     ScheduledFuture<?> waitTimeout;
     long enqueuedNanos;
 

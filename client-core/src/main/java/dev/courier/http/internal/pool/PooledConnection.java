@@ -68,6 +68,11 @@ public final class PooledConnection {
         return protocolHandler;
     }
 
+    /** Whether it carries several requests at once (HTTP/2). */
+    boolean isMultiplexed() {
+        return protocolHandler instanceof Multiplexed;
+    }
+
     /** Maximum concurrent requests; read under the pool lock. */
     int capacity() {
         return capacity;

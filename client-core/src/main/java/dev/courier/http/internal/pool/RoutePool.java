@@ -12,24 +12,37 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The connections of one route: idle ones most recent first, multiplexed ones with spare streams, and
- * the requests waiting for a connection. All fields are guarded by the owning {@link ConnectionPool}'s
- * lock, which does every count; this class only holds state and adapts the route to Netty's
- * {@link ChannelPool} interface.
+ * The connections of one route and the requests waiting for one, with the rules that say which connection
+ * serves a request and how many dials the waiters need. Every field and every {@code ...Locked} method is
+ * guarded by the owning {@link ConnectionPool}'s lock, which alone changes the counts: this class decides,
+ * the pool applies. It also adapts the route to Netty's {@link ChannelPool} interface.
+ *
+ * <p>The dial rule (Go's {@code queueForDial}, made stricter): over HTTP/1.1 a route never has more
+ * connections open or dialing than requests in flight on it. A dial serves its own request if that one still
+ * waits, else the first waiter; so a waiter whose request was served by a released connection leaves a spare
+ * dial, and the next request waits for it rather than dialing again. A route that may speak HTTP/2 dials one
+ * connection at a time: it carries every waiter its stream limit allows.
  */
 public final class RoutePool implements ChannelPool {
     final RouteKey route;
     private final ConnectionPool owner;
+    private final PoolConfig config;
 
     // guarded by owner's lock
     final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
+    /** Leased multiplexed connections with streams to spare (and not retired). */
     final List<PooledConnection> shared = new ArrayList<>(0);
     final ArrayDeque<PoolRequest> waiters = new ArrayDeque<>();
     int active;
     /** Requests in flight over this route's connections: equal to {@link #active} on HTTP/1.1. */
     int streams;
+    /** Open connections plus dials in progress. */
     int total;
     int dialing;
+    /** Waiters that take only a connection dialed for them ({@link PoolRequest#forceNew}). */
+    int forceNewWaiters;
+    /** Open connections that take no new request (GOAWAY, or a failure) and close after their last one. */
+    int retiring;
     /** The route's connections speak HTTP/2 (the last dial negotiated it): share them, dial one at a time. */
     boolean multiplexed;
     /** A dial of this route succeeded, so whether it multiplexes is known. */
@@ -37,9 +50,10 @@ public final class RoutePool implements ChannelPool {
     /** Multiplexed connections still waiting for their peer's first SETTINGS. */
     int provisional;
 
-    RoutePool(RouteKey route, ConnectionPool owner) {
+    RoutePool(RouteKey route, ConnectionPool owner, PoolConfig config) {
         this.route = route;
         this.owner = owner;
+        this.config = config;
     }
 
     public RouteKey route() {
@@ -54,32 +68,151 @@ public final class RoutePool implements ChannelPool {
         return total == 0 && waiters.isEmpty();
     }
 
-    /** Takes a connection with spare capacity: a shared multiplexed one first, else the most recently idle. */
-    PooledConnection pollAvailableLocked() {
-        if (!shared.isEmpty()) {
-            return shared.get(shared.size() - 1);
-        }
-        return idle.pollFirst();
+    /** Whether the next connection may carry several requests: the route speaks h2, or may (ALPN or h2c not tried yet). */
+    boolean mayMultiplexLocked() {
+        return multiplexed || !protocolKnown && config.mayMultiplex(route);
     }
 
-    /** The first waiter that any connection may serve (retries insist on their own fresh dial). */
-    PoolRequest firstEligibleWaiterLocked() {
+    /** Whether {@code maxConnsPerHost} allows another connection. */
+    boolean hasRoomLocked() {
+        return config.maxConnsPerHost() == 0 || total < config.maxConnsPerHost();
+    }
+
+    /** Whether {@code c} may take one more request now: open, in service, below its stream limit. */
+    static boolean takesRequestLocked(PooledConnection c) {
+        return !c.removed && !c.retired && c.leases < c.capacity && c.channel().isActive();
+    }
+
+    /**
+     * The leased multiplexed connection with streams to spare that {@code r} should use, or null: the busiest
+     * one, so that streams pack onto few connections and an extra one drains (and closes when idle).
+     */
+    PooledConnection bestSharedLocked(PoolRequest r) {
+        PooledConnection best = null;
+        for (PooledConnection c : shared) {
+            if (c != r.avoid && c.leases < c.capacity && !c.retired && (best == null || c.leases > best.leases)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** Takes the most recently idle connection, unless it is the one {@code r} avoids (then the next). */
+    PooledConnection pollIdleLocked(PoolRequest r) {
+        PooledConnection c = idle.pollFirst();
+        if (c != null && c == r.avoid) {
+            PooledConnection next = idle.pollFirst();
+            idle.addFirst(c);
+            return next;
+        }
+        return c;
+    }
+
+    /** Whether a multiplexed connection other than {@code c} takes more streams now (so {@code c} is not needed idle). */
+    boolean hasSpareMultiplexedBesidesLocked(PooledConnection c) {
+        for (PooledConnection o : shared) {
+            if (o != c && takesRequestLocked(o)) {
+                return true;
+            }
+        }
+        for (PooledConnection o : idle) {
+            if (o != c && o.isMultiplexed() && takesRequestLocked(o)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The first waiter {@code c} may serve: not one that insists on its own dial, nor one that avoids {@code c}. */
+    PoolRequest firstEligibleWaiterLocked(PooledConnection c) {
         for (PoolRequest r : waiters) {
-            if (!r.forceNew) {
+            if (!r.forceNew && r.avoid != c) {
                 return r;
             }
         }
         return null;
     }
 
-    /** The first waiter with no dial of its own in progress. */
-    PoolRequest firstUndialedWaiterLocked() {
+    /** Dials in progress reserved for waiting {@link PoolRequest#forceNew} requests (rare: scans only then). */
+    private int reservedDialsLocked() {
+        if (forceNewWaiters == 0) {
+            return 0;
+        }
+        int n = 0;
         for (PoolRequest r : waiters) {
-            if (!r.hasOwnDial) {
-                return r;
+            if (r.forceNew && r.hasOwnDial) {
+                n++;
             }
         }
-        return null;
+        return n;
+    }
+
+    /**
+     * Whether a waiter with no dial of its own has something in progress that will serve it: on a route that
+     * may multiplex, a dial or an h2 connection's first SETTINGS; on HTTP/1.1, as many dials as waiters.
+     */
+    boolean waitIsCoveredLocked() {
+        if (mayMultiplexLocked()) {
+            return dialing > 0 || multiplexed && provisional > 0;
+        }
+        return dialing - reservedDialsLocked() >= waiters.size() - forceNewWaiters;
+    }
+
+    /**
+     * Chooses the waiters to dial for now and counts their dials (the caller starts them after unlocking), or
+     * returns null. Waiters that insist on a new connection each get one; on HTTP/1.1 the others get as many as
+     * they outnumber the dials in progress; a route that may multiplex dials once, and only when nothing in
+     * progress (a dial, an h2 connection's first SETTINGS) may serve them, and in strict mode only with no
+     * connection in service.
+     */
+    List<PoolRequest> assignDialsLocked() {
+        List<PoolRequest> dials = null;
+        if (forceNewWaiters > 0) {
+            for (PoolRequest r : waiters) {
+                if (!hasRoomLocked()) {
+                    return dials;
+                }
+                if (r.forceNew && !r.hasOwnDial) {
+                    dials = assignDialLocked(r, dials);
+                }
+            }
+        }
+        int needed;
+        if (mayMultiplexLocked()) {
+            boolean inProgress = dialing > 0 || multiplexed && provisional > 0;
+            boolean strictlyServed = multiplexed && config.strictMaxConcurrentStreams() && total - dialing - retiring > 0;
+            needed = inProgress || strictlyServed ? 0 : 1;
+        } else {
+            needed = (waiters.size() - forceNewWaiters) - (dialing - reservedDialsLocked());
+        }
+        if (needed <= 0) {
+            return dials;
+        }
+        for (PoolRequest r : waiters) {
+            if (needed == 0 || !hasRoomLocked()) {
+                break;
+            }
+            if (!r.forceNew && !r.hasOwnDial) {
+                dials = assignDialLocked(r, dials);
+                needed--;
+            }
+        }
+        return dials;
+    }
+
+    private List<PoolRequest> assignDialLocked(PoolRequest r, List<PoolRequest> dials) {
+        if (r.waitTimeout != null) {
+            r.waitTimeout.cancel(false);
+            r.waitTimeout = null;
+        }
+        r.hasOwnDial = true;
+        total++;
+        dialing++;
+        if (dials == null) {
+            dials = new ArrayList<>(1);
+        }
+        dials.add(r);
+        return dials;
     }
 
     /** Netty's {@link ChannelPool} view: acquires a channel of this route. Prefer the Transport's API. */
@@ -102,7 +235,7 @@ public final class RoutePool implements ChannelPool {
             protected void onAcquireFailed(Throwable cause) {
                 promise.tryFailure(cause);
             }
-        }, false);
+        });
         return promise;
     }
 
