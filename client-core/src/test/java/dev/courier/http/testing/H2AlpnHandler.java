@@ -28,7 +28,7 @@ final class H2AlpnHandler extends ApplicationProtocolNegotiationHandler {
     protected void configurePipeline(ChannelHandlerContext ctx, String protocol) {
         ChannelPipeline p = ctx.pipeline();
         if (ApplicationProtocolNames.HTTP_2.equals(protocol)) {
-            p.addLast(server.newHttp2Handler(connectionIndex, "h2"));
+            server.addHttp2Handlers(p, connectionIndex, "h2");
         } else if (http1Fallback && ApplicationProtocolNames.HTTP_1_1.equals(protocol)) {
             p.addLast(new HttpServerCodec(), new HttpObjectAggregator(H2RecordedRequest.MAX_BODY_BYTES),
                     new H2Http1Handler(server, connectionIndex));

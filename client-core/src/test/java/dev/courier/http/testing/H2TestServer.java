@@ -62,6 +62,7 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     private final Map<Integer, Http2Settings> clientSettings = new ConcurrentHashMap<>();
     private volatile boolean ignorePings;
     private volatile boolean stallRequestBodies;
+    private volatile boolean holdWrites;
 
     private H2TestServer(SslContext tls, boolean http1Fallback, H2Settings settings) {
         super("h2-test-server", DEFAULT_DISPATCHER);
@@ -74,7 +75,7 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     @Override
     void initConnection(SocketChannel ch, int index) {
         if (tls == null) {
-            ch.pipeline().addLast(newHttp2Handler(index, "h2c"));
+            addHttp2Handlers(ch.pipeline(), index, "h2c");
         } else {
             ch.pipeline().addLast(tls.newHandler(ch.alloc()), new H2AlpnHandler(this, index, http1Fallback));
         }
@@ -241,6 +242,26 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
         }
     }
 
+    /**
+     * While true, every HTTP/2 connection that starts holds back all it writes, its preface SETTINGS first, while it
+     * reads and records what the client sends; setting it back to false sends what was held, in order (the server's
+     * preface reaches the client late). Connections that started before are not affected.
+     */
+    public void holdServerWrites(boolean hold) {
+        this.holdWrites = hold;
+        if (!hold && !loop.isShuttingDown()) {
+            onLoop(() -> {
+                for (Channel ch : channels) {
+                    io.netty.channel.ChannelHandlerContext held = ch.pipeline().context(H2HeldWrites.class);
+                    if (held != null) {
+                        ((H2HeldWrites) held.handler()).release(held);
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
     /** Closes every connection abruptly (no GOAWAY) and waits for that. */
     @Override
     public void closeAllConnections() {
@@ -265,8 +286,12 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
 
     // ---- called by the connections, on the event loop ----
 
-    H2ServerConnection newHttp2Handler(int connectionIndex, String protocol) {
-        return H2ServerConnection.create(this, connectionIndex, protocol, settings);
+    /** Adds a new HTTP/2 connection's handlers at the end of {@code p} (what it writes held first, if so set). */
+    void addHttp2Handlers(io.netty.channel.ChannelPipeline p, int connectionIndex, String protocol) {
+        if (holdWrites) {
+            p.addLast(new H2HeldWrites());
+        }
+        p.addLast(H2ServerConnection.create(this, connectionIndex, protocol, settings));
     }
 
     boolean ignoringPings() {

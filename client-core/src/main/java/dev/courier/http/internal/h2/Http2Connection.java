@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * SETTINGS_MAX_CONCURRENT_STREAMS to the pool as the connection's capacity, retires the connection on
  * GOAWAY (streams the server did not process are failed as retryable by the multiplexer's event), and
  * checks a read-idle connection with a PING that must be answered in time, so that a dead connection
- * cannot stall every request multiplexed on it.
+ * cannot stall every request multiplexed on it. Holds back request bodies until the server's first SETTINGS
+ * (see {@link #afterServerSettings}).
  *
  * <p>Event-loop confined, except {@link #attach}, which hops onto the loop.
  */
@@ -48,6 +49,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     private ScheduledFuture<?> pingTimer;
     private long pingPayload;
     private Throwable closeCause;
+    /** Streams whose request body waits for the server's first SETTINGS; event-loop confined, null once they came. */
+    private java.util.List<Runnable> settingsWaiters;
 
     /** What a GOAWAY said: for the errors of streams it refused, and for the connection's own. */
     public record GoAway(long errorCode, int lastStreamId, String debugData) {
@@ -100,6 +103,32 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         return bootstrap;
     }
 
+    /** Whether the server's first SETTINGS frame has arrived (and been applied by the codec). */
+    boolean serverSettingsSeen() {
+        return settingsSeen;
+    }
+
+    /**
+     * Runs {@code task} on the loop once the server's first SETTINGS frame has been applied (now, if it has been).
+     * Streams send their request body's DATA only then. RFC 9113 section 3.4 lets a client send DATA before it
+     * has the server's preface, into the default 65,535-byte window; but a server that advertises a smaller
+     * SETTINGS_INITIAL_WINDOW_SIZE then sees that stream's window go negative (section 6.9.2), and a server that
+     * reopens windows only as it consumes new DATA (Netty's DefaultHttp2LocalFlowController up to 4.2.x; nghttp2
+     * before its fix for issue 1679) never sends the WINDOW_UPDATE that would let the body go on: the upload stalls
+     * for good. Waiting costs a new connection's first uploads at most the time until the server's preface arrives.
+     * Tasks of a connection that closes first are dropped: its streams fail as their channels close.
+     */
+    void afterServerSettings(Runnable task) {
+        if (settingsSeen) {
+            task.run();
+            return;
+        }
+        if (settingsWaiters == null) {
+            settingsWaiters = new java.util.ArrayList<>(4);
+        }
+        settingsWaiters.add(task);
+    }
+
     /** The GOAWAY the server sent, or null. */
     GoAway goAway() {
         return lastGoAway;
@@ -127,6 +156,9 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
                 if ((max != null || first) && pool != null && !goAway) {
                     pool.setCapacity(connection, capacity(maxStreams >= 0 ? maxStreams : ASSUMED_MAX_STREAMS));
                 }
+                if (first) {
+                    runSettingsWaiters(); // the codec applied these settings (the stream windows) before passing them up
+                }
             } else if (msg instanceof Http2GoAwayFrame) {
                 Http2GoAwayFrame frame = (Http2GoAwayFrame) msg;
                 goAway = true;
@@ -144,6 +176,16 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void runSettingsWaiters() {
+        java.util.List<Runnable> waiting = settingsWaiters;
+        settingsWaiters = null;
+        if (waiting != null) {
+            for (Runnable task : waiting) {
+                task.run();
+            }
         }
     }
 
@@ -177,6 +219,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             pingTimer.cancel(false);
             pingTimer = null;
         }
+        settingsWaiters = null;
         ctx.fireChannelInactive();
     }
 

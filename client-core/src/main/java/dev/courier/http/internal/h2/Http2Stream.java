@@ -141,11 +141,18 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
             return;
         }
         if (requestBody instanceof BytesRequestBody && !expectContinue) {
-            BytesRequestBody bytes = (BytesRequestBody) requestBody;
             bodyStarted = true;
-            stream.write(new DefaultHttp2HeadersFrame(headers, false)).addListener(headersWritten);
-            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
-                    (int) bytes.contentLength()), true)).addListener(lastWritten);
+            if (connection.serverSettingsSeen()) {
+                stream.write(new DefaultHttp2HeadersFrame(headers, false)).addListener(headersWritten);
+                writeBytesBody();
+            } else {
+                stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).addListener(headersWritten);
+                connection.afterServerSettings(() -> {
+                    if (!finished) {
+                        writeBytesBody();
+                    }
+                });
+            }
             return;
         }
         awaitingContinue = expectContinue;
@@ -164,6 +171,12 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
                 }
             }, ctx.expectContinueTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    private void writeBytesBody() {
+        BytesRequestBody bytes = (BytesRequestBody) request.body();
+        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
+                (int) bytes.contentLength()), true)).addListener(lastWritten);
     }
 
     private void headersWritten(ChannelFuture f) {
@@ -232,6 +245,15 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     }
 
     private void sendBody() {
+        if (!connection.serverSettingsSeen()) {
+            // No DATA into a window the server may be about to shrink: see Http2Connection.afterServerSettings.
+            connection.afterServerSettings(() -> {
+                if (!finished) {
+                    sendBody();
+                }
+            });
+            return;
+        }
         bodyStarted = true;
         Flow.Publisher<ByteBuffer> publisher;
         try {
