@@ -83,6 +83,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     private boolean addedAcceptEncoding;
     private boolean awaitingContinue;
     private boolean closedByPeer;
+    private boolean resetByCodec;
     private int informational;
     private BodyStream body;
     private long bodyExpected = -1;
@@ -575,7 +576,21 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (finished) {
             return;
         }
-        IOException e = new IOException("HTTP/2 stream error: " + describe(cause), cause);
+        IOException e;
+        if (cause instanceof io.netty.handler.codec.http2.Http2Exception.StreamException) {
+            // A stream error the codec found (RFC 9113 section 5.4.2): the multiplexer resets the stream with its
+            // code (PROTOCOL_ERROR, not our CANCEL) right after this; the connection serves on.
+            resetByCodec = true;
+        }
+        if (cause instanceof io.netty.handler.codec.http2.Http2Exception.HeaderListSizeException) {
+            // The decoded list passed SETTINGS_MAX_HEADER_LIST_SIZE: the codec decoded the block (keeping the
+            // connection's HPACK state) without keeping its fields past the limit, and freed it.
+            e = new IOException(headersReceived
+                    ? "the trailers exceed maxResponseHeaderBytes (" + ctx.maxResponseHeaderBytes() + " bytes)"
+                    : connection.headTooLarge(), cause);
+        } else {
+            e = new IOException("HTTP/2 stream error: " + describe(cause), cause);
+        }
         if (!headersReceived) {
             fail(Phase.AWAIT_HEADERS, e, false, null);
         } else {
@@ -604,7 +619,10 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (g != null) {
             what += " after " + g.describe();
         }
-        if (!headersReceived) {
+        String refused = connection.headerBlockRefusal();
+        if (!headersReceived && refused != null) {
+            fail(Phase.AWAIT_HEADERS, new IOException(refused, connectionCause), false, null); // it would come again
+        } else if (!headersReceived) {
             IOException e = new IOException(what + " before a response", connectionCause);
             boolean timeout = connectionCause instanceof Http2Connection.PingTimeoutException;
             fail(requestDone ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, e, false,
@@ -688,6 +706,8 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
             if (closedByPeer) {
                 // The multiplexer closes the stream once its queued frames are read: read them (and drop them).
                 stream.read();
+            } else if (resetByCodec) {
+                // The multiplexer resets it with the stream error's code once exceptionCaught returns.
             } else if (!(responseEnded && requestDone)) {
                 stream.close(); // RST_STREAM(CANCEL) while the stream is open; queued frames are released
             }
