@@ -56,8 +56,12 @@ class Http2FaultsTest {
     }
 
     private static RequestException failure(CompletableFuture<Response> call) {
+        return failure(call, 10);
+    }
+
+    private static RequestException failure(CompletableFuture<Response> call, int seconds) {
         ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
-                () -> call.get(10, SECONDS));
+                () -> call.get(seconds, SECONDS));
         assertThat(e.getCause()).isInstanceOf(RequestException.class);
         return (RequestException) e.getCause();
     }
@@ -235,16 +239,73 @@ class Http2FaultsTest {
     }
 
     @Test
-    void headersLargerThanMaxResponseHeaderBytesFailTheStreamOnly() throws Exception {
+    void aHeaderListJustBeyondMaxResponseHeaderBytesResetsOnlyItsStream() throws Exception {
         H2TestServer server = server();
-        server.enqueue(H2Response.status(200).hugeHeaders(64 * 1024).body("too big"));
+        // About 17.5 KB of fields (more with HPACK's 32 bytes per field) against a 16 KiB limit; encoded (Huffman)
+        // they stay under 1.25 times the limit, so the client can decode and drop them and keep the connection.
+        server.enqueue(H2Response.status(200).hugeHeaders(17_500).body("too big"));
         server.enqueue(H2Response.status(200).body("small"));
-        Transport t = transport(b -> b.maxResponseHeaderBytes(16 * 1024));
-        RequestException e = failure(t.roundTrip(Request.newBuilder(server.uri("/big")).build()));
-        assertThat(e.getMessage()).containsIgnoringCase("header");
-        assertThat(e.getMessage()).contains("/big");
+        Transport t = transport(b -> b.maxResponseHeaderBytes(16 * 1024).responseHeaderTimeout(Duration.ofSeconds(60)));
+        RequestException e = failure(t.roundTrip(Request.newBuilder(server.uri("/big")).build()), 20);
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
+        assertThat(e.isTimeout()).isFalse();
+        assertThat(e.getMessage()).contains("/big").contains("the response head exceeds maxResponseHeaderBytes (16384 bytes)");
+        assertThat(server.clientSettings(0).maxHeaderListSize()).isEqualTo(16 * 1024L);
+        Await.until(() -> "RST_STREAM(PROTOCOL_ERROR) for the stream: " + server.resetsReceived(), () -> server.resetsReceived().stream()
+                .anyMatch(reset -> reset.streamId() == 3 && reset.errorCode() == 0x1));
         assertThat(t.roundTrip(Request.newBuilder(server.uri("/small")).build()).get(10, SECONDS).body().text()
                 .get(10, SECONDS)).isEqualTo("small");
+        assertThat(server.connectionCount()).as("the connection served on").isEqualTo(1);
+        assertThat(server.requestCount()).as("not retried").isEqualTo(2);
+    }
+
+    @Test
+    void aHeaderBlockFarBeyondMaxResponseHeaderBytesFailsAtOnceNamingTheLimit() throws Exception {
+        H2TestServer server = server();
+        server.enqueue(H2Response.status(200).hugeHeaders(2 << 20).body("too big"));
+        server.enqueue(H2Response.status(200).body("small"));
+        // The default limit (1 MiB, advertised as SETTINGS_MAX_HEADER_LIST_SIZE); the header timeout is far beyond
+        // the wait below: the failure must not be it.
+        Transport t = transport(b -> b.responseHeaderTimeout(Duration.ofSeconds(60)));
+        RequestException e = failure(t.roundTrip(Request.newBuilder(server.uri("/big")).build()), 20);
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
+        assertThat(e.isTimeout()).isFalse();
+        assertThat(e.getMessage()).contains("/big")
+                .contains("the response head exceeds maxResponseHeaderBytes (1048576 bytes)");
+        assertThat(server.clientSettings(0).maxHeaderListSize()).isEqualTo(1L << 20);
+        // About 1.5 MiB encoded: more than the 1.25 MiB the client buffers to decode a block, so the connection went.
+        Await.until("GOAWAY from the client", () -> !server.goAwaysReceived().isEmpty());
+        assertThat(server.goAwaysReceived().get(0).errorCode()).as(server.goAwaysReceived().toString()).isEqualTo(0x1);
+        assertThat(t.roundTrip(Request.newBuilder(server.uri("/small")).build()).get(10, SECONDS).body().text()
+                .get(10, SECONDS)).isEqualTo("small");
+        assertThat(server.requestCount()).as("not retried").isEqualTo(2);
+    }
+
+    @Test
+    void aContinuationFloodOfLargeFramesEndsAtTheBufferBound() throws Exception {
+        H2TestServer server = server();
+        server.enqueue(H2Response.status(200).continuationFlood(64, 16_384)); // 1 MiB, never END_HEADERS
+        Transport t = transport(b -> b.maxResponseHeaderBytes(64 * 1024).responseHeaderTimeout(Duration.ofSeconds(60)));
+        RequestException e = failure(t.roundTrip(Request.newBuilder(server.uri("/flood")).build()), 20);
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
+        assertThat(e.isTimeout()).isFalse();
+        assertThat(e.getMessage()).contains("the response head exceeds maxResponseHeaderBytes (65536 bytes)")
+                .contains("81920 encoded bytes");
+        Await.noConnections(t);
+    }
+
+    @Test
+    void aContinuationFloodOfSmallFramesEndsAfterSixteen() throws Exception {
+        H2TestServer server = server();
+        server.enqueue(H2Response.status(200).continuationFlood(10_000, 10)); // tiny frames, never END_HEADERS
+        Transport t = transport(b -> b.responseHeaderTimeout(Duration.ofSeconds(60)));
+        RequestException e = failure(t.roundTrip(Request.newBuilder(server.uri("/flood")).build()), 20);
+        assertThat(e.phase()).isEqualTo(RequestException.Phase.AWAIT_HEADERS);
+        assertThat(e.isTimeout()).isFalse();
+        assertThat(e.getMessage()).contains("too many small CONTINUATION frames");
+        Await.until("GOAWAY(ENHANCE_YOUR_CALM) from the client", () -> server.goAwaysReceived().stream()
+                .anyMatch(g -> g.errorCode() == 0xb));
+        Await.noConnections(t);
     }
 
     @Test

@@ -200,7 +200,8 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
                 .initialSettings(settings)
                 .encoderEnforceMaxConcurrentStreams(true) // streams beyond the server's limit wait, not fail
                 .build();
-        Http2Connection handler = new Http2Connection(http2.pingIntervalNanos() > 0 ? http2.pingTimeoutNanos() : 0);
+        Http2Connection handler = new Http2Connection(http2.pingIntervalNanos() > 0 ? http2.pingTimeoutNanos() : 0,
+                maxResponseHeaderBytes);
         if (http2.pingIntervalNanos() > 0) {
             ch.pipeline().addLast(PipelineNames.H2_IDLE,
                     new IdleStateHandler(http2.pingIntervalNanos(), 0, 0, TimeUnit.NANOSECONDS));

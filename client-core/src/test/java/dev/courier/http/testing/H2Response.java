@@ -42,6 +42,8 @@ public final class H2Response {
     private long goAwayAfterCode = -1;
     private String goAwayAfterDebug = "";
     private int hugeHeaders;
+    private int floodFrames;
+    private int floodFrameBytes;
     private List<Integer> informational = List.of();
     private boolean gzip;
     private boolean noResponse;
@@ -226,6 +228,22 @@ public final class H2Response {
         return c;
     }
 
+    /**
+     * Answers with a header block that never ends: a HEADERS frame ({@code :status} only, no END_HEADERS) and then
+     * {@code frames} CONTINUATION frames of {@code frameBytes} bytes each, none with END_HEADERS (a CONTINUATION
+     * flood; the fields are HPACK literals without indexing, so the server's own HPACK state is untouched). Written
+     * as raw frames: Netty's encoder never splits a block that way.
+     */
+    public H2Response continuationFlood(int frames, int frameBytes) {
+        if (frames < 1 || frameBytes < 1 || frameBytes > 16_384) {
+            throw new IllegalArgumentException("frames >= 1 and 1 <= frameBytes <= 16384: " + frames + ", " + frameBytes);
+        }
+        H2Response c = copy();
+        c.floodFrames = frames;
+        c.floodFrameBytes = frameBytes;
+        return c;
+    }
+
     /** Sends an interim response with this 1xx status (e.g. 103, with a {@code link} header) first; repeatable. */
     public H2Response informational(int status) {
         if (status < 100 || status > 199 || status == 101) {
@@ -336,6 +354,8 @@ public final class H2Response {
     long goAwayAfterCode() { return goAwayAfterCode; }
     String goAwayAfterDebug() { return goAwayAfterDebug; }
     int hugeHeadersBytes() { return hugeHeaders; }
+    int floodFrames() { return floodFrames; }
+    int floodFrameBytes() { return floodFrameBytes; }
     List<Integer> informationalCodes() { return informational; }
     boolean gzipSet() { return gzip; }
     boolean noResponseSet() { return noResponse; }
@@ -409,6 +429,8 @@ public final class H2Response {
         c.goAwayAfterCode = goAwayAfterCode;
         c.goAwayAfterDebug = goAwayAfterDebug;
         c.hugeHeaders = hugeHeaders;
+        c.floodFrames = floodFrames;
+        c.floodFrameBytes = floodFrameBytes;
         c.informational = informational;
         c.gzip = gzip;
         c.noResponse = noResponse;

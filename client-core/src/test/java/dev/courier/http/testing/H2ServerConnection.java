@@ -47,6 +47,9 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
 
     private static final int CHUNK = 16 * 1024;
     private static final long FLOOD_LIMIT = 64L << 20;
+    /** For huge header blocks only: see {@link #writeHeaders}. */
+    private static final io.netty.buffer.ByteBufAllocator UNTRACKED =
+            new io.netty.buffer.UnpooledByteBufAllocator(false, true);
     private static final int PATTERN_PERIOD = 251;
     /** Byte i is {@code i % 251}; a chunk of a streamed body at offset o is a slice starting at {@code o % 251}. */
     private static final byte[] PATTERN = new byte[CHUNK + PATTERN_PERIOD];
@@ -286,6 +289,8 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
         } else if (r.goAwayBeforeCode() >= 0) {
             // The previous client stream (or 0): this stream and any later one count as unprocessed.
             sendGoAway(Math.max(0, x.streamId - 2), r.goAwayBeforeCode(), r.goAwayBeforeDebug());
+        } else if (r.floodFrames() > 0) {
+            later(r.headersDelay(), () -> writeContinuationFlood(x));
         } else if (r.rstStreamCode() >= 0) {
             reset(x.streamId, r.rstStreamCode());
         } else {
@@ -314,7 +319,7 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
         }
         Http2Headers head = responseHeaders(x);
         if (r.rstAfterHeadersCode() >= 0) {
-            encoder().writeHeaders(ctx, x.streamId, head, 0, false, ctx.newPromise());
+            writeHeaders(x, head, false, ctx.newPromise());
             reset(x.streamId, r.rstAfterHeadersCode());
             return;
         }
@@ -326,7 +331,7 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
         }
         boolean endStream = x.remaining == 0 && !x.truncated && (headRequest || r.trailers().isEmpty());
         ChannelPromise written = ctx.newPromise();
-        encoder().writeHeaders(ctx, x.streamId, head, 0, endStream, written);
+        writeHeaders(x, head, endStream, written);
         flush(ctx);
         if (endStream) {
             responseWritten(x, written);
@@ -372,6 +377,59 @@ final class H2ServerConnection extends Http2ConnectionHandler implements Http2Fr
             ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
         }
         closeAbruptly();
+    }
+
+    /** {@link H2Response#continuationFlood}: raw frames straight to the socket side of this handler. */
+    private void writeContinuationFlood(Exchange x) {
+        if (!sendable(x)) {
+            return;
+        }
+        int frames = x.response.floodFrames();
+        int size = x.response.floodFrameBytes();
+        // HPACK literals without indexing (RFC 7541 section 6.2.2): 0x00, name, value; 100-byte values.
+        byte[] field = new byte[1 + 1 + 7 + 1 + 100];
+        field[1] = 7;
+        System.arraycopy("x-flood".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, field, 2, 7);
+        field[9] = 100;
+        java.util.Arrays.fill(field, 10, field.length, (byte) 'a');
+        // Built in an array (a leak-tracked buffer records a stack trace per byte written at PARANOID).
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(9 + 1 + frames * (9 + size));
+        writeFrameHeader(out, 1, 0x1, x.streamId); // HEADERS, no END_HEADERS
+        out.put((byte) 0x88); // indexed field 8: ":status: 200"
+        int inField = 0;
+        for (int i = 0; i < frames; i++) {
+            writeFrameHeader(out, size, 0x9, x.streamId); // CONTINUATION, no END_HEADERS
+            for (int b = 0; b < size; b++) {
+                out.put(field[inField]);
+                inField = (inField + 1) % field.length;
+            }
+        }
+        ctx.writeAndFlush(Unpooled.wrappedBuffer(out.array()));
+    }
+
+    private static void writeFrameHeader(java.nio.ByteBuffer out, int length, int type, int streamId) {
+        out.put((byte) (length >>> 16)).put((byte) (length >>> 8)).put((byte) length);
+        out.put((byte) type).put((byte) 0).putInt(streamId); // no flags
+    }
+
+    /**
+     * Writes the response's header block. A huge one is encoded into a buffer the leak detector does not track: at
+     * PARANOID it records a stack trace for every byte the HPACK encoder writes, which turns megabytes of headers
+     * into minutes of this loop's time (and a header timeout at the client, whatever the client does).
+     */
+    private void writeHeaders(Exchange x, Http2Headers head, boolean endStream, ChannelPromise promise) {
+        if (x.response.hugeHeadersBytes() == 0) {
+            encoder().writeHeaders(ctx, x.streamId, head, 0, endStream, promise);
+            return;
+        }
+        io.netty.channel.ChannelConfig config = ctx.channel().config();
+        io.netty.buffer.ByteBufAllocator tracked = config.getAllocator();
+        config.setAllocator(UNTRACKED);
+        try {
+            encoder().writeHeaders(ctx, x.streamId, head, 0, endStream, promise);
+        } finally {
+            config.setAllocator(tracked);
+        }
     }
 
     private Http2Headers responseHeaders(Exchange x) {

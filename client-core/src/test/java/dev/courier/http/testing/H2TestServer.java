@@ -68,6 +68,7 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     private volatile boolean holdSettings;
     /** Gates of HTTP/2 connections set up while {@link #holdSettings} was on, by index; event-loop confined. */
     private final Map<Integer, OutboundGate> heldSettings = new java.util.HashMap<>();
+    private volatile boolean holdWrites;
 
     private H2TestServer(SslContext tls, boolean http1Fallback, H2Settings settings) {
         this(tls, http1Fallback, settings, false);
@@ -311,6 +312,26 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
         });
     }
 
+    /**
+     * While true, every HTTP/2 connection that starts holds back all it writes, its preface SETTINGS first, while it
+     * reads and records what the client sends; setting it back to false sends what was held, in order (the server's
+     * preface reaches the client late). Connections that started before are not affected.
+     */
+    public void holdServerWrites(boolean hold) {
+        this.holdWrites = hold;
+        if (!hold && !loop.isShuttingDown()) {
+            onLoop(() -> {
+                for (Channel ch : channels) {
+                    io.netty.channel.ChannelHandlerContext held = ch.pipeline().context(H2HeldWrites.class);
+                    if (held != null) {
+                        ((H2HeldWrites) held.handler()).release(held);
+                    }
+                }
+                return null;
+            });
+        }
+    }
+
     /** Closes every connection abruptly (no GOAWAY) and waits for that. */
     @Override
     public void closeAllConnections() {
@@ -341,6 +362,9 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
             OutboundGate gate = new OutboundGate();
             p.addLast(gate);
             heldSettings.put(connectionIndex, gate);
+        }
+        if (holdWrites) {
+            p.addLast(new H2HeldWrites());
         }
         p.addLast(H2ServerConnection.create(this, connectionIndex, protocol, settings));
     }

@@ -8,7 +8,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http2.DefaultHttp2PingFrame;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Error;
+import io.netty.handler.codec.http2.Http2Exception;
 import io.netty.handler.codec.http2.Http2GoAwayFrame;
 import io.netty.handler.codec.http2.Http2PingFrame;
 import io.netty.handler.codec.http2.Http2SettingsFrame;
@@ -17,6 +19,8 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * SETTINGS_MAX_CONCURRENT_STREAMS to the pool as the connection's capacity, retires the connection on
  * GOAWAY (streams the server did not process are failed as retryable by the multiplexer's event), and
  * checks a read-idle connection with a PING that must be answered in time, so that a dead connection
- * cannot stall every request multiplexed on it.
+ * cannot stall every request multiplexed on it. Holds back request bodies until the server's first SETTINGS
+ * (see {@link #afterServerSettings}).
  *
  * <p>Event-loop confined, except {@link #attach}, which hops onto the loop.
  */
@@ -42,6 +47,7 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     static final int UNLIMITED_MAX_STREAMS = 1000;
 
     private final long pingTimeoutNanos;
+    private final int maxResponseHeaderBytes;
     private ChannelHandlerContext ctx;
     private Http2StreamChannelBootstrap bootstrap;
     private ConnectionPool pool;
@@ -53,6 +59,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     private ScheduledFuture<?> pingTimer;
     private long pingPayload;
     private Throwable closeCause;
+    /** Streams whose request body waits for the server's first SETTINGS; event-loop confined, null once they came. */
+    private List<Runnable> settingsWaiters;
 
     /** What a GOAWAY said: for the errors of streams it refused, and for the connection's own. */
     public record GoAway(long errorCode, int lastStreamId, String debugData) {
@@ -62,9 +70,13 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         }
     }
 
-    /** {@code pingTimeoutNanos}: how long a PING sent on read-idle may stay unanswered; 0 = no health check. */
-    public Http2Connection(long pingTimeoutNanos) {
+    /**
+     * {@code pingTimeoutNanos}: how long a PING sent on read-idle may stay unanswered; 0 = no health check.
+     * {@code maxResponseHeaderBytes}: the SETTINGS_MAX_HEADER_LIST_SIZE this connection advertised.
+     */
+    public Http2Connection(long pingTimeoutNanos, int maxResponseHeaderBytes) {
         this.pingTimeoutNanos = pingTimeoutNanos;
+        this.maxResponseHeaderBytes = maxResponseHeaderBytes;
     }
 
     @Override
@@ -105,6 +117,32 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         return bootstrap;
     }
 
+    /** Whether the server's first SETTINGS frame has arrived (and been applied by the codec). */
+    boolean serverSettingsSeen() {
+        return settingsSeen;
+    }
+
+    /**
+     * Runs {@code task} on the loop once the server's first SETTINGS frame has been applied (now, if it has been).
+     * Streams send their request body's DATA only then. RFC 9113 section 3.4 lets a client send DATA before it
+     * has the server's preface, into the default 65,535-byte window; but a server that advertises a smaller
+     * SETTINGS_INITIAL_WINDOW_SIZE then sees that stream's window go negative (section 6.9.2), and a server that
+     * reopens windows only as it consumes new DATA (Netty's DefaultHttp2LocalFlowController up to 4.2.x; nghttp2
+     * before its fix for issue 1679) never sends the WINDOW_UPDATE that would let the body go on: the upload stalls
+     * for good. Waiting costs a new connection's first uploads at most the time until the server's preface arrives.
+     * Tasks of a connection that closes first are dropped: its streams fail as their channels close.
+     */
+    void afterServerSettings(Runnable task) {
+        if (settingsSeen) {
+            task.run();
+            return;
+        }
+        if (settingsWaiters == null) {
+            settingsWaiters = new ArrayList<>(4);
+        }
+        settingsWaiters.add(task);
+    }
+
     /** The GOAWAY the server sent, or null. */
     GoAway goAway() {
         return lastGoAway;
@@ -113,6 +151,38 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     /** Why the connection failed, when it did (a PING timeout, a connection error), else null. */
     Throwable closeCause() {
         return closeCause;
+    }
+
+    /** "the response head exceeds maxResponseHeaderBytes (N bytes)": HTTP/1.1's wording, for HTTP/2 too. */
+    String headTooLarge() {
+        return "the response head exceeds maxResponseHeaderBytes (" + maxResponseHeaderBytes + " bytes)";
+    }
+
+    /**
+     * Why the connection was closed, when it was for a response's header block that could not be taken in whole,
+     * else null. A header block must be decoded in full for the connection to go on (its HPACK state; RFC 9113
+     * section 4.3), and Netty decodes a block only once all of its frames are in: it buffers the encoded block up
+     * to 1.25 times SETTINGS_MAX_HEADER_LIST_SIZE, and up to 16 CONTINUATION frames of under 8 KiB, and past either
+     * bound it closes the connection (GOAWAY PROTOCOL_ERROR or ENHANCE_YOUR_CALM) rather than buffer without end.
+     * A block within those bounds whose decoded list exceeds the limit fails its stream only (the stream's
+     * {@code exceptionCaught}). Netty tells these connection errors apart by their text alone.
+     */
+    String headerBlockRefusal() {
+        Http2Exception e = Http2CodecUtil.getEmbeddedHttp2Exception(closeCause);
+        if (e == null || e instanceof Http2Exception.StreamException) {
+            return null;
+        }
+        String m = String.valueOf(e.getMessage());
+        if (e.error() == Http2Error.PROTOCOL_ERROR && m.startsWith("Header size exceeded max allowed size")) {
+            return headTooLarge() + ": its header block passed "
+                    + Http2CodecUtil.calculateMaxHeaderListSizeGoAway(maxResponseHeaderBytes)
+                    + " encoded bytes before it could be decoded, so the HTTP/2 connection was closed";
+        }
+        if (e.error() == Http2Error.ENHANCE_YOUR_CALM && m.contains("continuations frames")) {
+            return "the response head came in too many small CONTINUATION frames (" + m
+                    + "), so the HTTP/2 connection was closed";
+        }
+        return null;
     }
 
     String connectionId() {
@@ -134,6 +204,9 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
                 if ((max != null || first) && pool != null && !goAway) {
                     pool.setCapacity(connection, capacity(maxStreams));
                 }
+                if (first) {
+                    runSettingsWaiters(); // the codec applied these settings (the stream windows) before passing them up
+                }
             } else if (msg instanceof Http2GoAwayFrame) {
                 Http2GoAwayFrame frame = (Http2GoAwayFrame) msg;
                 goAway = true;
@@ -151,6 +224,16 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             }
         } finally {
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void runSettingsWaiters() {
+        List<Runnable> waiting = settingsWaiters;
+        settingsWaiters = null;
+        if (waiting != null) {
+            for (Runnable task : waiting) {
+                task.run();
+            }
         }
     }
 
@@ -184,17 +267,21 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
             pingTimer.cancel(false);
             pingTimer = null;
         }
+        settingsWaiters = null;
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // Connection errors: the codec has already sent GOAWAY; the streams hear of it as their channels close.
         log.debug("{}: HTTP/2 connection error; closing it", connectionId(), cause);
         if (closeCause == null) {
             closeCause = cause;
         }
-        ctx.close();
+        // An HTTP/2 connection error: the codec tells us first, then sends GOAWAY with its error code and closes;
+        // closing here would send GOAWAY(NO_ERROR) ahead of it. The streams hear of it as their channels close.
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+            ctx.close();
+        }
     }
 
     private static int capacity(long maxStreams) {

@@ -84,6 +84,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     private boolean addedAcceptEncoding;
     private boolean awaitingContinue;
     private boolean closedByPeer;
+    private boolean resetByCodec;
     private int informational;
     private BodyStream body;
     private long bodyExpected = -1;
@@ -144,11 +145,18 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
             return;
         }
         if (requestBody instanceof BytesRequestBody && !expectContinue) {
-            BytesRequestBody bytes = (BytesRequestBody) requestBody;
             bodyStarted = true;
-            stream.write(new DefaultHttp2HeadersFrame(headers, false)).addListener(headersWritten);
-            stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
-                    (int) bytes.contentLength()), true)).addListener(lastWritten);
+            if (connection.serverSettingsSeen()) {
+                stream.write(new DefaultHttp2HeadersFrame(headers, false)).addListener(headersWritten);
+                writeBytesBody();
+            } else {
+                stream.writeAndFlush(new DefaultHttp2HeadersFrame(headers, false)).addListener(headersWritten);
+                connection.afterServerSettings(() -> {
+                    if (!finished) {
+                        writeBytesBody();
+                    }
+                });
+            }
             return;
         }
         awaitingContinue = expectContinue;
@@ -167,6 +175,12 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
                 }
             }, ctx.expectContinueTimeoutNanos(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    private void writeBytesBody() {
+        BytesRequestBody bytes = (BytesRequestBody) request.body();
+        stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(bytes.array(), bytes.offset(),
+                (int) bytes.contentLength()), true)).addListener(lastWritten);
     }
 
     private void headersWritten(ChannelFuture f) {
@@ -236,6 +250,15 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     }
 
     private void sendBody() {
+        if (!connection.serverSettingsSeen()) {
+            // No DATA into a window the server may be about to shrink: see Http2Connection.afterServerSettings.
+            connection.afterServerSettings(() -> {
+                if (!finished) {
+                    sendBody();
+                }
+            });
+            return;
+        }
         bodyStarted = true;
         Flow.Publisher<ByteBuffer> publisher;
         try {
@@ -563,13 +586,27 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (finished) {
             return;
         }
-        // A PROTOCOL_ERROR that Netty's codec found in what the server sent (a malformed header block, a
-        // content-length the DATA does not match) is a malformed response, typed as HTTP/1.1's are.
-        // (Http2MultiplexHandler hands the child the codec's exception unwrapped from Http2FrameStreamException.)
-        boolean malformed = cause instanceof io.netty.handler.codec.http2.Http2Exception
-                && ((io.netty.handler.codec.http2.Http2Exception) cause).error() == Http2Error.PROTOCOL_ERROR;
-        String what = "HTTP/2 stream error: " + describe(cause);
-        IOException e = malformed ? malformed(what, cause) : new IOException(what, cause);
+        IOException e;
+        if (cause instanceof io.netty.handler.codec.http2.Http2Exception.StreamException) {
+            // A stream error the codec found (RFC 9113 section 5.4.2): the multiplexer resets the stream with its
+            // code (PROTOCOL_ERROR, not our CANCEL) right after this; the connection serves on.
+            resetByCodec = true;
+        }
+        if (cause instanceof io.netty.handler.codec.http2.Http2Exception.HeaderListSizeException) {
+            // The decoded list passed SETTINGS_MAX_HEADER_LIST_SIZE: the codec decoded the block (keeping the
+            // connection's HPACK state) without keeping its fields past the limit, and freed it.
+            e = new IOException(headersReceived
+                    ? "the trailers exceed maxResponseHeaderBytes (" + ctx.maxResponseHeaderBytes() + " bytes)"
+                    : connection.headTooLarge(), cause);
+        } else {
+            // A PROTOCOL_ERROR that Netty's codec found in what the server sent (a malformed header block, a
+            // content-length the DATA does not match) is a malformed response, typed as HTTP/1.1's are.
+            // (Http2MultiplexHandler hands the child the codec's exception unwrapped from Http2FrameStreamException.)
+            boolean malformed = cause instanceof io.netty.handler.codec.http2.Http2Exception
+                    && ((io.netty.handler.codec.http2.Http2Exception) cause).error() == Http2Error.PROTOCOL_ERROR;
+            String what = "HTTP/2 stream error: " + describe(cause);
+            e = malformed ? malformed(what, cause) : new IOException(what, cause);
+        }
         if (!headersReceived) {
             fail(Phase.AWAIT_HEADERS, e, false, null);
         } else {
@@ -598,7 +635,10 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         if (g != null) {
             what += " after " + g.describe();
         }
-        if (!headersReceived) {
+        String refused = connection.headerBlockRefusal();
+        if (!headersReceived && refused != null) {
+            fail(Phase.AWAIT_HEADERS, new IOException(refused, connectionCause), false, null); // it would come again
+        } else if (!headersReceived) {
             IOException e = new IOException(what + " before a response", connectionCause);
             boolean timeout = connectionCause instanceof Http2Connection.PingTimeoutException;
             fail(requestDone ? Phase.AWAIT_HEADERS : Phase.WRITE_REQUEST, e, false,
@@ -686,6 +726,8 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
             if (closedByPeer) {
                 // The multiplexer closes the stream once its queued frames are read: read them (and drop them).
                 stream.read();
+            } else if (resetByCodec) {
+                // The multiplexer resets it with the stream error's code once exceptionCaught returns.
             } else if (!(responseEnded && requestDone)) {
                 stream.close(); // RST_STREAM(CANCEL) while the stream is open; queued frames are released
             }
