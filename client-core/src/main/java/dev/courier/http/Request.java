@@ -3,12 +3,14 @@ package dev.courier.http;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * An immutable HTTP request: method, absolute http(s) URI, header fields, optional body, and the
- * per-request options (timeout, trace).
+ * per-request options (timeout, trace, attributes).
  *
  * <p>Everything is validated by {@link Builder#build()} before anything touches the network: the
  * method must be a token, the URI absolute with scheme http or https and a host, header names tokens
@@ -22,6 +24,8 @@ public final class Request {
     private final RequestBody body;
     private final Duration timeout;
     private final ClientTrace trace;
+    /** Never sent; immutable, the shared empty map when there are none. */
+    private final Map<Class<?>, Object> attributes;
     /** host[:port] for the Host header, computed once (racy single-check: a String is safely published). */
     private String authority;
 
@@ -32,6 +36,7 @@ public final class Request {
         this.body = b.body;
         this.timeout = b.timeout;
         this.trace = b.trace;
+        this.attributes = b.attributes;
     }
 
     /** Starts a GET request for {@code uri}. */
@@ -56,6 +61,7 @@ public final class Request {
         b.body = body;
         b.timeout = timeout;
         b.trace = trace;
+        b.attributes = attributes;
         return b;
     }
 
@@ -88,6 +94,19 @@ public final class Request {
     /** The trace listener for this request only, or {@code null}. */
     public ClientTrace trace() {
         return trace;
+    }
+
+    /**
+     * The attribute stored under {@code type}, or {@code null}. Attributes are values for middleware and
+     * listeners (a metrics URI template, a tracing context), never sent; see {@link Builder#attribute}.
+     */
+    public <T> T attribute(Class<T> type) {
+        return type.cast(attributes.get(type));
+    }
+
+    /** Every attribute, by type; an unmodifiable map. */
+    public Map<Class<?>, Object> attributes() {
+        return attributes;
     }
 
     /** The authority to send in the Host header: the caller's Host header if set, else host[:port] from the URI. */
@@ -179,6 +198,7 @@ public final class Request {
         private RequestBody body;
         private Duration timeout;
         private ClientTrace trace;
+        private Map<Class<?>, Object> attributes = Map.of();
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -244,6 +264,35 @@ public final class Request {
 
         public Builder trace(ClientTrace trace) {
             this.trace = trace;
+            return this;
+        }
+
+        /**
+         * Stores {@code value} under its type {@code type} (replacing any), or removes it when {@code value}
+         * is null: OkHttp's request tags, Go's context values. Nothing of it is sent. A {@link Client} carries
+         * the attributes of the request that produced a redirect over to the next hop, so middleware can keep
+         * per-call state (a parent span, a resend count) across hops.
+         */
+        public <T> Builder attribute(Class<T> type, T value) {
+            Objects.requireNonNull(type, "type");
+            if (value == null && !attributes.containsKey(type)) {
+                return this;
+            }
+            Map<Class<?>, Object> copy = new HashMap<>(attributes);
+            if (value == null) {
+                copy.remove(type);
+            } else {
+                copy.put(type, type.cast(value));
+            }
+            attributes = copy.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(copy);
+            return this;
+        }
+
+        /** Replaces every attribute with {@code all}, each value an instance of its key. */
+        public Builder attributes(Map<Class<?>, Object> all) {
+            Map<Class<?>, Object> copy = new HashMap<>(all.size());
+            all.forEach((type, value) -> copy.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(value, "value"))));
+            attributes = copy.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(copy);
             return this;
         }
 

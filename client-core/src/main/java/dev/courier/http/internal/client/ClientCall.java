@@ -187,7 +187,7 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
         }
         Request next;
         try {
-            next = nextRequest(request, behavior, target, location);
+            next = nextRequest(request, behavior, target, location, response.request());
         } catch (IllegalArgumentException e) {
             response.close();
             fail(request, new java.io.IOException("cannot follow the redirect to \"" + location + "\": " + e.getMessage(), e));
@@ -229,7 +229,7 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
     }
 
     /** The next hop of a redirect, built by Go's rules (see {@link Redirects}). */
-    private Request nextRequest(Request request, Redirects.Behavior behavior, URI target, String location) {
+    private Request nextRequest(Request request, Redirects.Behavior behavior, URI target, String location, Request sent) {
         if (!Redirects.mayCarryCredentials(request.uri(), target)) {
             Headers.Builder stripped = carried.toBuilder();
             for (String name : carried.names()) {
@@ -262,6 +262,9 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
             b.timeout(initial.timeout());
         }
         b.trace(initial.trace());
+        // The attributes of the request as the round tripper sent it: middleware may have added per-call
+        // state (a parent span, a resend count) that the next hop needs.
+        b.attributes((sent != null ? sent : request).attributes());
         return b.build();
     }
 
