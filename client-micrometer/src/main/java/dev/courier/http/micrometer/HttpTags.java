@@ -50,12 +50,22 @@ final class HttpTags {
         return host == null ? NONE : host;
     }
 
-    /** The exception's simple class name (Spring's {@code exception} tag), or "none". */
+    /**
+     * The exception's simple class name (Spring's {@code exception} tag), or "none". Every failure of a
+     * round trip is a {@link dev.courier.http.RequestException}, which says little: its cause is named
+     * instead when it has one ({@code ConnectException}, {@code TimeoutException}...).
+     */
     static String exception(Throwable error) {
         if (error == null) {
             return NONE;
         }
-        Class<?> type = publicType(unwrap(error));
+        Throwable e = unwrap(error);
+        // Courier's wrappers (RequestException, and internal ones such as a dial's) name their cause.
+        while ((e instanceof dev.courier.http.RequestException || e.getClass().getName().startsWith("dev.courier.http.internal."))
+                && e.getCause() != null && e.getCause() != e) {
+            e = e.getCause();
+        }
+        Class<?> type = publicType(e);
         String name = type.getSimpleName();
         return name.isEmpty() ? type.getName() : name;
     }

@@ -103,7 +103,7 @@ class CourierObservationsTest {
                 .hasError()
                 .hasLowCardinalityKeyValue("status", "IO_ERROR")
                 .hasLowCardinalityKeyValue("outcome", "UNKNOWN")
-                .hasLowCardinalityKeyValue("exception", "RequestException");
+                .hasLowCardinalityKeyValue("exception", "ConnectException");
     }
 
     @Test
