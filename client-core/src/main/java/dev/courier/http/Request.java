@@ -30,9 +30,10 @@ public final class Request {
     private String authority;
 
     private Request(Builder b) {
+        this.authority = b.uri == b.authorityOf ? b.authority : null;
         this.method = b.method;
         this.uri = b.uri;
-        this.headers = b.headers.build();
+        this.headers = b.headers != null ? b.headers.build() : b.baseHeaders;
         this.body = b.body;
         this.timeout = b.timeout;
         this.trace = b.trace;
@@ -57,7 +58,11 @@ public final class Request {
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.method = method;
-        b.headers = headers.toBuilder();
+        b.baseHeaders = headers; // copied only if the builder changes a field
+        if (authority != null) {
+            b.authority = authority;
+            b.authorityOf = uri;
+        }
         b.body = body;
         b.timeout = timeout;
         b.trace = trace;
@@ -194,7 +199,16 @@ public final class Request {
     public static final class Builder {
         private String method = "GET";
         private URI uri;
-        private Headers.Builder headers = Headers.newBuilder();
+        /**
+         * The fields: {@code baseHeaders} (immutable) until a field changes, then a builder made from them,
+         * so that a copy that only changes the trace, timeout or attributes (as a Client and middleware make
+         * for every request) shares the fields instead of copying them.
+         */
+        private Headers baseHeaders = Headers.empty();
+        private Headers.Builder headers;
+        /** The Host authority already computed for {@code authorityOf}, carried by {@link Request#toBuilder}. */
+        private String authority;
+        private URI authorityOf;
         private RequestBody body;
         private Duration timeout;
         private ClientTrace trace;
@@ -222,23 +236,31 @@ public final class Request {
 
         /** Adds a header field, keeping existing values of the same name. */
         public Builder header(String name, String value) {
-            headers.add(name, value);
+            editHeaders().add(name, value);
             return this;
         }
 
         /** Replaces every value of a header field. */
         public Builder setHeader(String name, String value) {
-            headers.set(name, value);
+            editHeaders().set(name, value);
             return this;
         }
 
         public Builder removeHeader(String name) {
-            headers.remove(name);
+            editHeaders().remove(name);
             return this;
         }
 
+        private Headers.Builder editHeaders() {
+            if (headers == null) {
+                headers = baseHeaders.toBuilder();
+            }
+            return headers;
+        }
+
         public Builder headers(Headers all) {
-            headers = all.toBuilder();
+            baseHeaders = Objects.requireNonNull(all, "headers");
+            headers = null;
             return this;
         }
 
