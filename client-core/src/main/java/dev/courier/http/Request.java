@@ -300,6 +300,10 @@ public final class Request {
             if (value == null && !attributes.containsKey(type)) {
                 return this;
             }
+            if (value != null && (attributes.isEmpty() || attributes.size() == 1 && attributes.containsKey(type))) {
+                attributes = Map.of(type, type.cast(value)); // the common case, one attribute: one small object
+                return this;
+            }
             Map<Class<?>, Object> copy = new HashMap<>(attributes);
             if (value == null) {
                 copy.remove(type);
