@@ -2,10 +2,13 @@ package dev.courier.http.opentelemetry;
 
 import dev.courier.http.RoundTripper;
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * OpenTelemetry for Courier, after the stable HTTP client semantic conventions: a {@link RoundTripper}
@@ -44,6 +47,8 @@ public final class CourierTelemetry {
     private final Tracer tracer;
     private final TextMapPropagator propagator;
     private final DoubleHistogram duration;
+    /** The attribute sets recorded so far: few (methods x hosts x statuses), and building one sorts it. */
+    private final ConcurrentHashMap<MetricKey, Attributes> metricAttributes = new ConcurrentHashMap<>();
 
     private CourierTelemetry(Builder b) {
         OpenTelemetry otel = b.openTelemetry;
@@ -84,6 +89,41 @@ public final class CourierTelemetry {
     /** The duration histogram, or null when metrics are off. */
     DoubleHistogram duration() {
         return duration;
+    }
+
+    /** The attributes of one {@code http.client.request.duration} measurement, made once per distinct set. */
+    Attributes metricAttributes(MetricKey key) {
+        Attributes a = metricAttributes.get(key);
+        if (a == null) {
+            a = key.toAttributes();
+            if (metricAttributes.size() < MAX_CACHED_ATTRIBUTES) {
+                metricAttributes.putIfAbsent(key, a);
+            }
+        }
+        return a;
+    }
+
+    /** Beyond this many distinct sets (many hosts), attributes are built per measurement instead of kept. */
+    private static final int MAX_CACHED_ATTRIBUTES = 4096;
+
+    /** What a duration measurement's attributes are made of; status -1 and protocol null without a response. */
+    record MetricKey(String method, String host, long port, String scheme, int status, String protocolVersion,
+                     String errorType) {
+        Attributes toAttributes() {
+            AttributesBuilder a = Attributes.builder()
+                    .put(SemanticAttributes.HTTP_REQUEST_METHOD, method)
+                    .put(SemanticAttributes.SERVER_ADDRESS, host)
+                    .put(SemanticAttributes.SERVER_PORT, port)
+                    .put(SemanticAttributes.URL_SCHEME, scheme);
+            if (status >= 0) {
+                a.put(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, (long) status);
+                a.put(SemanticAttributes.NETWORK_PROTOCOL_VERSION, protocolVersion);
+            }
+            if (errorType != null) {
+                a.put(SemanticAttributes.ERROR_TYPE, errorType);
+            }
+            return a.build();
+        }
     }
 
     /** Builds {@link CourierTelemetry}. */

@@ -1,7 +1,7 @@
 package dev.courier.http.opentelemetry;
 
 import io.opentelemetry.context.Context;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * What the requests of one call share, carried from hop to hop as a request attribute: the context the
@@ -9,8 +9,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * no context is current) and the count of requests resent so far (redirects and retries).
  */
 final class TracedCall {
+    private static final AtomicIntegerFieldUpdater<TracedCall> RESENDS =
+            AtomicIntegerFieldUpdater.newUpdater(TracedCall.class, "resends");
+
     private final Context parent;
-    private final AtomicInteger resends = new AtomicInteger();
+    @SuppressWarnings("unused") // through RESENDS
+    private volatile int resends;
 
     TracedCall(Context parent) {
         this.parent = parent;
@@ -22,6 +26,6 @@ final class TracedCall {
 
     /** The resend count of the next request of this call: 1 for the first resend. */
     int nextResend() {
-        return resends.incrementAndGet();
+        return RESENDS.incrementAndGet(this);
     }
 }

@@ -5,7 +5,6 @@ import dev.courier.http.Request;
 import dev.courier.http.RequestException;
 import dev.courier.http.Response;
 import io.opentelemetry.api.common.Attributes;
-import io.opentelemetry.api.common.AttributesBuilder;
 import io.opentelemetry.api.metrics.DoubleHistogram;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanBuilder;
@@ -29,6 +28,8 @@ final class TracedExchange implements ClientTrace, BiConsumer<Object, Throwable>
     private final Request request;
     private final String method;
     private Span span;
+    /** The call's parent context with {@code span}: propagated, and the metric's context (exemplars). */
+    private Context spanContext;
     private long start;
     private Response response;
 
@@ -42,7 +43,7 @@ final class TracedExchange implements ClientTrace, BiConsumer<Object, Throwable>
 
     /** The context to propagate: the call's parent with this request's span. */
     Context spanContext() {
-        return call.parent().with(span);
+        return spanContext;
     }
 
     private void startSpan(int resendCount) {
@@ -61,6 +62,7 @@ final class TracedExchange implements ClientTrace, BiConsumer<Object, Throwable>
             b.setAttribute(SemanticAttributes.HTTP_REQUEST_RESEND_COUNT, (long) resendCount);
         }
         span = b.startSpan();
+        spanContext = call.parent().with(span);
         start = System.nanoTime();
     }
 
@@ -113,19 +115,10 @@ final class TracedExchange implements ClientTrace, BiConsumer<Object, Throwable>
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         URI uri = request.uri();
-        AttributesBuilder a = Attributes.builder()
-                .put(SemanticAttributes.HTTP_REQUEST_METHOD, method)
-                .put(SemanticAttributes.SERVER_ADDRESS, uri.getHost())
-                .put(SemanticAttributes.SERVER_PORT, SemanticAttributes.port(uri))
-                .put(SemanticAttributes.URL_SCHEME, uri.getScheme());
-        if (r != null) {
-            a.put(SemanticAttributes.HTTP_RESPONSE_STATUS_CODE, (long) r.status());
-            a.put(SemanticAttributes.NETWORK_PROTOCOL_VERSION, SemanticAttributes.protocolVersion(r.protocol()));
-        }
-        if (errorType != null) {
-            a.put(SemanticAttributes.ERROR_TYPE, errorType);
-        }
-        duration.record(seconds, a.build(), call.parent().with(span));
+        Attributes attributes = telemetry.metricAttributes(new CourierTelemetry.MetricKey(method, uri.getHost(),
+                SemanticAttributes.port(uri), uri.getScheme(), r == null ? -1 : r.status(),
+                r == null ? null : SemanticAttributes.protocolVersion(r.protocol()), errorType));
+        duration.record(seconds, attributes, spanContext);
     }
 
     // ---- the trace: the Transport sends the request again ----
