@@ -111,7 +111,8 @@ final class MeteredExchange implements ClientTrace, BiConsumer<Object, Throwable
         if (error == null) {
             metrics.count(CourierMetrics.CONNECTIONS_OPENED, host());
             if (pool != null) {
-                pool.refresh(); // perhaps a new route: its gauges appear now
+                // perhaps a new route: its gauges appear now
+                pool.connected(request.uri().getScheme() + "://" + HttpTags.host(request) + ":" + request.port());
             }
         }
     }

@@ -29,6 +29,9 @@ public final class TransportPoolMetrics implements MeterBinder {
     private final Transport transport;
     private final Tags tags;
     private final List<Gauge> gauges = new ArrayList<>(5);
+    /** Origins a refresh has seen a connection to; guarded by this. */
+    private final java.util.Set<String> origins = new java.util.HashSet<>();
+    private long lastRefreshNanos;
 
     /** One gauge name and the count it reads. */
     private record Gauge(MultiGauge meter, ToIntFunction<TransportStats.RouteStats> count) {
@@ -54,11 +57,24 @@ public final class TransportPoolMetrics implements MeterBinder {
         gauges.add(new Gauge(meter, count));
     }
 
+    /**
+     * A connection to {@code origin} (scheme://host:port) was opened: refreshes when the origin is new, or
+     * when the last refresh is over a second old (a new proxy route to a known origin), but not for every
+     * connection of a workload that opens one per request.
+     */
+    synchronized void connected(String origin) {
+        long now = System.nanoTime();
+        if (origins.add(origin) || now - lastRefreshNanos > 1_000_000_000L) {
+            refresh();
+        }
+    }
+
     /** Registers a gauge row for every route the transport has now, and drops those of routes it no longer has. */
     public synchronized void refresh() {
         if (gauges.isEmpty()) {
             return;
         }
+        lastRefreshNanos = System.nanoTime();
         java.util.Set<RouteKey> routes = transport.stats().routes().keySet();
         for (Gauge g : gauges) {
             List<MultiGauge.Row<?>> rows = new ArrayList<>(routes.size());
