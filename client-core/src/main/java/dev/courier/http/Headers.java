@@ -54,10 +54,8 @@ public final class Headers {
 
     /** Returns a builder holding these fields, to add or replace some. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.namesAndValues = Arrays.copyOf(namesAndValues, Math.max(8, size * 2));
-        b.size = size;
-        return b;
+        // Sized for a few more fields; the builder's own 16-slot array is not allocated just to be replaced.
+        return new Builder(Arrays.copyOf(namesAndValues, Math.max(8, size * 2)), size);
     }
 
     /** Number of fields (a name with two values counts twice). */
@@ -204,10 +202,16 @@ public final class Headers {
      * field named (but not its value).
      */
     public static final class Builder {
-        private String[] namesAndValues = new String[16];
+        private String[] namesAndValues;
         private int size;
 
         private Builder() {
+            this(new String[16], 0);
+        }
+
+        private Builder(String[] namesAndValues, int size) {
+            this.namesAndValues = namesAndValues;
+            this.size = size;
         }
 
         /** Adds a field, keeping any existing values of the same name. */

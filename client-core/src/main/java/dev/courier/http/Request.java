@@ -3,12 +3,14 @@ package dev.courier.http;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * An immutable HTTP request: method, absolute http(s) URI, header fields, optional body, and the
- * per-request options (timeout, trace).
+ * per-request options (timeout, trace, attributes).
  *
  * <p>Everything is validated by {@link Builder#build()} before anything touches the network: the
  * method must be a token, the URI absolute with scheme http or https and a host, header names tokens
@@ -22,16 +24,20 @@ public final class Request {
     private final RequestBody body;
     private final Duration timeout;
     private final ClientTrace trace;
+    /** Never sent; immutable, the shared empty map when there are none. */
+    private final Map<Class<?>, Object> attributes;
     /** host[:port] for the Host header, computed once (racy single-check: a String is safely published). */
     private String authority;
 
     private Request(Builder b) {
+        this.authority = b.uri == b.authorityOf ? b.authority : null;
         this.method = b.method;
         this.uri = b.uri;
-        this.headers = b.headers.build();
+        this.headers = b.headers != null ? b.headers.build() : b.baseHeaders;
         this.body = b.body;
         this.timeout = b.timeout;
         this.trace = b.trace;
+        this.attributes = b.attributes;
     }
 
     /** Starts a GET request for {@code uri}. */
@@ -52,10 +58,15 @@ public final class Request {
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.method = method;
-        b.headers = headers.toBuilder();
+        b.baseHeaders = headers; // copied only if the builder changes a field
+        if (authority != null) {
+            b.authority = authority;
+            b.authorityOf = uri;
+        }
         b.body = body;
         b.timeout = timeout;
         b.trace = trace;
+        b.attributes = attributes;
         return b;
     }
 
@@ -88,6 +99,19 @@ public final class Request {
     /** The trace listener for this request only, or {@code null}. */
     public ClientTrace trace() {
         return trace;
+    }
+
+    /**
+     * The attribute stored under {@code type}, or {@code null}. Attributes are values for middleware and
+     * listeners (a metrics URI template, a tracing context), never sent; see {@link Builder#attribute}.
+     */
+    public <T> T attribute(Class<T> type) {
+        return type.cast(attributes.get(type));
+    }
+
+    /** Every attribute, by type; an unmodifiable map. */
+    public Map<Class<?>, Object> attributes() {
+        return attributes;
     }
 
     /** The authority to send in the Host header: the caller's Host header if set, else host[:port] from the URI. */
@@ -181,10 +205,20 @@ public final class Request {
     public static final class Builder {
         private String method = "GET";
         private URI uri;
-        private Headers.Builder headers = Headers.newBuilder();
+        /**
+         * The fields: {@code baseHeaders} (immutable) until a field changes, then a builder made from them,
+         * so that a copy that only changes the trace, timeout or attributes (as a Client and middleware make
+         * for every request) shares the fields instead of copying them.
+         */
+        private Headers baseHeaders = Headers.empty();
+        private Headers.Builder headers;
+        /** The Host authority already computed for {@code authorityOf}, carried by {@link Request#toBuilder}. */
+        private String authority;
+        private URI authorityOf;
         private RequestBody body;
         private Duration timeout;
         private ClientTrace trace;
+        private Map<Class<?>, Object> attributes = Map.of();
 
         private Builder(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
@@ -208,23 +242,31 @@ public final class Request {
 
         /** Adds a header field, keeping existing values of the same name. */
         public Builder header(String name, String value) {
-            headers.add(name, value);
+            editHeaders().add(name, value);
             return this;
         }
 
         /** Replaces every value of a header field. */
         public Builder setHeader(String name, String value) {
-            headers.set(name, value);
+            editHeaders().set(name, value);
             return this;
         }
 
         public Builder removeHeader(String name) {
-            headers.remove(name);
+            editHeaders().remove(name);
             return this;
         }
 
+        private Headers.Builder editHeaders() {
+            if (headers == null) {
+                headers = baseHeaders.toBuilder();
+            }
+            return headers;
+        }
+
         public Builder headers(Headers all) {
-            headers = all.toBuilder();
+            baseHeaders = Objects.requireNonNull(all, "headers");
+            headers = null;
             return this;
         }
 
@@ -250,6 +292,39 @@ public final class Request {
 
         public Builder trace(ClientTrace trace) {
             this.trace = trace;
+            return this;
+        }
+
+        /**
+         * Stores {@code value} under its type {@code type} (replacing any), or removes it when {@code value}
+         * is null: OkHttp's request tags, Go's context values. Nothing of it is sent. A {@link Client} carries
+         * the attributes of the request that produced a redirect over to the next hop, so middleware can keep
+         * per-call state (a parent span, a resend count) across hops.
+         */
+        public <T> Builder attribute(Class<T> type, T value) {
+            Objects.requireNonNull(type, "type");
+            if (value == null && !attributes.containsKey(type)) {
+                return this;
+            }
+            if (value != null && (attributes.isEmpty() || attributes.size() == 1 && attributes.containsKey(type))) {
+                attributes = Map.of(type, type.cast(value)); // the common case, one attribute: one small object
+                return this;
+            }
+            Map<Class<?>, Object> copy = new HashMap<>(attributes);
+            if (value == null) {
+                copy.remove(type);
+            } else {
+                copy.put(type, type.cast(value));
+            }
+            attributes = copy.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(copy);
+            return this;
+        }
+
+        /** Replaces every attribute with {@code all}, each value an instance of its key. */
+        public Builder attributes(Map<Class<?>, Object> all) {
+            Map<Class<?>, Object> copy = new HashMap<>(all.size());
+            all.forEach((type, value) -> copy.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(value, "value"))));
+            attributes = copy.isEmpty() ? Map.of() : java.util.Collections.unmodifiableMap(copy);
             return this;
         }
 

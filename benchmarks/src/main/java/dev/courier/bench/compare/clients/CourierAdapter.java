@@ -11,15 +11,23 @@ import dev.courier.http.RequestBody;
 import dev.courier.http.Transport;
 import java.net.URI;
 
-/** Courier: a {@link Client} over a {@link Transport} whose idle pool holds the workload's concurrency. */
+/**
+ * Courier: a {@link Client} over a {@link Transport} whose idle pool holds the workload's concurrency;
+ * with {@code -Dcourier.bench.observe=micrometer|otel|both}, through that observability middleware
+ * ({@link CourierObservability}, for run-observe.sh).
+ */
 public final class CourierAdapter implements ClientAdapter {
+    private static final String OBSERVE = System.getProperty("courier.bench.observe", "none");
+
     private Transport transport;
     private Client client;
     private Request request;
+    private AutoCloseable observability;
 
     @Override
     public String version() {
-        return "courier " + Versions.of("dev.courier", "client-core") + " (netty " + Versions.netty() + ")";
+        return "courier " + Versions.of("dev.courier", "client-core") + " (netty " + Versions.netty() + ")"
+                + (OBSERVE.equals("none") ? "" : " observe=" + OBSERVE);
     }
 
     @Override
@@ -35,7 +43,13 @@ public final class CourierAdapter implements ClientAdapter {
             tb.connectTimeout(Workload.IDLE_CONNECT_TIMEOUT).tlsHandshakeTimeout(Workload.IDLE_CONNECT_TIMEOUT);
         }
         transport = tb.build();
-        client = Client.newBuilder().transport(transport).build();
+        dev.courier.http.RoundTripper rt = transport;
+        if (!OBSERVE.equals("none")) {
+            CourierObservability o = CourierObservability.of(OBSERVE);
+            observability = o;
+            rt = o.instrument(transport);
+        }
+        client = Client.newBuilder().transport(rt).build();
         Request.Builder b = Request.newBuilder(base.resolve(workload.path()));
         if (workload.streamedUpload()) {
             RepeatingPublisher body = new RepeatingPublisher(RepeatingPublisher.chunk(Workload.UPLOAD_CHUNK), workload.requestBodySize());
@@ -61,8 +75,11 @@ public final class CourierAdapter implements ClientAdapter {
     }
 
     @Override
-    public void close() {
+    public void close() throws Exception {
         client.close();
         transport.close();
+        if (observability != null) {
+            observability.close();
+        }
     }
 }

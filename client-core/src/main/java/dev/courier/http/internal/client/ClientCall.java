@@ -188,7 +188,7 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
         }
         Request next;
         try {
-            next = nextRequest(request, behavior, target, location, set);
+            next = nextRequest(request, behavior, target, location, set, response.request());
         } catch (IllegalArgumentException e) {
             response.close();
             fail(request, new java.io.IOException("cannot follow the redirect to \"" + location + "\": " + e.getMessage(), e));
@@ -237,10 +237,11 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
 
     /**
      * The next hop of a redirect, built by Go's rules (see {@link Redirects}); {@code set} holds the cookies
-     * the redirect response set, which replace the caller's cookies of the same names (with a jar only).
+     * the redirect response set, which replace the caller's cookies of the same names (with a jar only);
+     * {@code sent} is the request as the round tripper sent it (its attributes carry over).
      */
     private Request nextRequest(Request request, Redirects.Behavior behavior, URI target, String location,
-                                List<Cookie> set) {
+                                List<Cookie> set, Request sent) {
         if (!set.isEmpty()) {
             carried = Redirects.withoutCookiesSetBy(carried, set);
         }
@@ -277,6 +278,9 @@ public final class ClientCall extends CompletableFuture<Response> implements BiC
             b.timeout(initial.timeout());
         }
         b.trace(initial.trace());
+        // The attributes of the request as the round tripper sent it: middleware may have added per-call
+        // state (a parent span, a resend count) that the next hop needs.
+        b.attributes((sent != null ? sent : request).attributes());
         return b.build();
     }
 
