@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * The connections of one route and the requests waiting for one, with the rules that say which connection
  * serves a request and how many dials the waiters need. Every field and every {@code ...Locked} method is
- * guarded by the owning {@link ConnectionPool}'s lock, which alone changes the counts: this class decides,
- * the pool applies. It also adapts the route to Netty's {@link ChannelPool} interface.
+ * guarded by the owning {@link ConnectionPool}'s lock: counts change only under it, in the pool's bookkeeping
+ * ({@link PoolLedger}) or here as dials are assigned. It also adapts the route to Netty's {@link ChannelPool}
+ * interface.
  *
  * <p>The dial rule (Go's {@code queueForDial}, made stricter): over HTTP/1.1 a route never has more
  * connections open or dialing than requests in flight on it. A dial serves its own request if that one still
