@@ -137,7 +137,9 @@ class LeakDetectionTest {
         sub.subscription.get().request(Long.MAX_VALUE);
         assertThat(sub.done.get(30, SECONDS)).as("every byte arrived, in order").isEqualTo(BODY);
         Await.idleConnections(t, 1);
-        assertThat(stderr()).as("no leak warning for a body being read").doesNotContain(uri.toString());
+        // Only the leak detector's lines count: on a loaded machine SlowCallbacks may warn about the same URL.
+        assertThat(stderr().lines().filter(l -> l.contains(uri.toString()) && !l.contains("SlowCallbacks")))
+                .as("no leak warning for a body being read").isEmpty();
     }
 
     /** Sends a request and forgets its response; nothing on the caller's stack keeps it. */

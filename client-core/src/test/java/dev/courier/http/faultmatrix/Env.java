@@ -52,6 +52,8 @@ final class Env {
     static final String CONNECTION_CLOSED = "connection closed";
     static final String CONNECTION_KEPT = "connection kept for reuse";
     static final String STREAM_RESET = "stream reset (CANCEL), connection kept";
+    /** A stream error the codec found: the stream is reset with the error's own code (RFC 9113 section 5.4.2). */
+    static final String STREAM_RESET_FLOW_CONTROL = "stream reset (FLOW_CONTROL_ERROR), connection kept";
     static final String STREAM_ENDED = "stream ended, connection kept";
 
     final Proto proto;

@@ -17,11 +17,7 @@ final class FaultCatalogue {
      * merged: fault name, protocol, branch. The suite runs them and reports them as skipped while they fail, and fails
      * once one passes, so that the lead removes it here after merging that branch.
      */
-    static final Map<String, Map<Proto, String>> PENDING_OTHER_BRANCH = Map.of(
-            // The stream's header list is over maxResponseHeaderBytes: today the whole connection fails with Netty's
-            // "Header size exceeded max allowed size (20480)" (its GOAWAY limit, 1.25 x the setting), not a message
-            // naming maxResponseHeaderBytes; branch h2 reworks HTTP/2's maxResponseHeaderBytes.
-            "HEADER_TOO_LARGE", Map.of(Proto.H2, "h2"));
+    static final Map<String, Map<Proto, String>> PENDING_OTHER_BRANCH = Map.of();
 
     /** The faults, grouped by area in the order of {@link Fault.Area}, each group in its file's order. */
     static final List<Fault> FAULTS = collect();

@@ -104,7 +104,7 @@ final class Http2Faults {
 
                 Fault.of("FLOW_CONTROL_VIOLATION", Area.HTTP2, "the server sends 2 MiB of DATA on a stream whose "
                                 + "window (1 MiB) the unread body never reopened")
-                        .on(fails(READ_BODY).message("flow control window exceeded").effect(Env.STREAM_RESET), H2)
+                        .on(fails(READ_BODY).message("flow control window exceeded").effect(Env.STREAM_RESET_FLOW_CONTROL), H2)
                         .run(env -> {
                             Origin origin = env.origin().enqueue(null,
                                     H2Response.status(200).streamBody(2 << 20).ignoreFlowControl());

@@ -49,6 +49,9 @@ public final class BlockingCalls {
                     // I/O or a callback, so a contended acquire waits microseconds. Only the acquire is allowed:
                     // what runs while the lock is held is checked as everything else.
                     .allowBlockingCallsInside("dev.courier.http.internal.pool.PoolLedger$PoolLock", "lock")
+                    // Netty's io_uring loop, shutting down, spins until the kernel has closed its ring's wakeup
+                    // eventfd (IoUringIoHandler.closeWakeupGate): Netty's own teardown, after the loop's last task.
+                    .allowBlockingCallsInside("io.netty.channel.uring.IoUringIoHandler", "closeWakeupGate")
                     .blockingMethodCallback(BlockingCalls::record)
                     .install();
             installed = true;
