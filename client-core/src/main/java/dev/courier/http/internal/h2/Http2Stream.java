@@ -70,8 +70,8 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     private final Http2Connection connection;
     private final ClientTrace trace;
     private final ChannelFutureListener headersWritten = this::headersWritten;
-    private final ChannelFutureListener dataWritten = this::dataWritten;
-    private final ChannelFutureListener lastWritten = this::lastWritten;
+    final ChannelFutureListener dataWritten = this::dataWritten;
+    final ChannelFutureListener lastWritten = this::lastWritten;
 
     private Http2StreamChannel stream;
     private boolean finished;
@@ -93,8 +93,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     private String noContent;
     private ScheduledFuture<?> headerTimer;
     private ScheduledFuture<?> continueTimer;
-    private BodySubscriber subscriber;
-    private long bodyBytes;
+    private Http2BodySubscriber subscriber;
 
     public Http2Stream(ExchangeOwner owner, TransportContext ctx, PooledConnection conn) {
         this.owner = owner;
@@ -201,7 +200,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         }
         // A frame left the stream's queue (the window allowed it): the stream may be writable again. The
         // writability event says so too, but a second path costs nothing and an upload must never stall.
-        BodySubscriber s = subscriber;
+        Http2BodySubscriber s = subscriber;
         if (s != null && stream.isWritable()) {
             s.resume();
         }
@@ -268,107 +267,31 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
                     false, null);
             return;
         }
-        subscriber = new BodySubscriber();
+        subscriber = new Http2BodySubscriber(this, stream, eventLoop(), request.body().contentLength());
         publisher.subscribe(subscriber);
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext hctx) {
-        BodySubscriber s = subscriber;
+        Http2BodySubscriber s = subscriber;
         if (s != null && hctx.channel().isWritable()) {
             s.resume();
         }
         hctx.fireChannelWritabilityChanged();
     }
 
-    /**
-     * The request body's publisher, paced by the stream's writability (its flow-control window and the
-     * connection's outbound buffer). Signals of an abandoned stream are ignored.
-     */
-    private final class BodySubscriber implements Flow.Subscriber<ByteBuffer> {
-        private Flow.Subscription upstream;
-        private boolean wantsDemand;
-
-        private boolean current() {
-            return !finished && subscriber == this;
-        }
-
-        void resume() {
-            if (wantsDemand && upstream != null && current()) {
-                wantsDemand = false;
-                upstream.request(1);
-            }
-        }
-
-        void cancel() {
-            if (upstream != null) {
-                upstream.cancel();
-            }
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription s) {
-            onLoop(() -> {
-                if (!current() || upstream != null) {
-                    s.cancel();
-                    return;
-                }
-                upstream = s;
-                s.request(1);
-            });
-        }
-
-        @Override
-        public void onNext(ByteBuffer item) {
-            onLoop(() -> {
-                if (!current() || upstream == null) {
-                    return;
-                }
-                bodyBytes += item.remaining();
-                long declared = request.body().contentLength();
-                if (declared >= 0 && bodyBytes > declared) {
-                    bodyFailed(new IOException("the request body publisher produced more than the declared length of "
-                            + declared + " bytes"));
-                    return;
-                }
-                stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.wrappedBuffer(item), false))
-                        .addListener(dataWritten);
-                if (stream.isWritable()) {
-                    upstream.request(1);
-                } else {
-                    wantsDemand = true;
-                }
-            });
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            onLoop(() -> {
-                if (current()) {
-                    bodyFailed(new IOException("the request body publisher failed: " + error, error));
-                }
-            });
-        }
-
-        @Override
-        public void onComplete() {
-            onLoop(() -> {
-                if (!current() || upstream == null) {
-                    return;
-                }
-                subscriber = null;
-                long declared = request.body().contentLength();
-                if (declared >= 0 && bodyBytes != declared) {
-                    bodyFailed(new IOException("the request body publisher produced " + bodyBytes
-                            + " bytes but declared " + declared));
-                    return;
-                }
-                stream.writeAndFlush(new DefaultHttp2DataFrame(Unpooled.EMPTY_BUFFER, true)).addListener(lastWritten);
-            });
-        }
+    /** Whether {@code s} is the body subscriber this live stream uses (else its signals are stale). */
+    boolean isCurrentBody(Http2BodySubscriber s) {
+        return !finished && subscriber == s;
     }
 
-    private void bodyFailed(IOException cause) {
+    /** The publisher completed with the declared length: the body's last frame goes out now. */
+    void bodyPublished() {
+        subscriber = null;
+    }
+
+    /** The request body cannot be sent whole: fail the exchange, or its body if the response already came. */
+    void bodyFailed(IOException cause) {
         subscriber = null;
         if (trace != null) {
             trace.wroteRequest(cause);
@@ -381,15 +304,6 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
                 body.onError(owner.exception(Phase.WRITE_REQUEST, null, cause, false));
             }
             owner.bodyEnded();
-        }
-    }
-
-    private void onLoop(Runnable r) {
-        EventLoop loop = eventLoop();
-        if (loop.inEventLoop()) {
-            r.run();
-        } else {
-            loop.execute(r);
         }
     }
 
@@ -717,7 +631,7 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
         finished = true;
         cancelHeaderTimer();
         cancelContinueTimer();
-        BodySubscriber s = subscriber;
+        Http2BodySubscriber s = subscriber;
         subscriber = null;
         if (s != null) {
             s.cancel();
