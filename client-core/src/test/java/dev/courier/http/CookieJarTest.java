@@ -48,6 +48,19 @@ class CookieJarTest {
         return jar.all().stream().map(c -> c.name() + "=" + c.value()).collect(Collectors.joining(" "));
     }
 
+    /**
+     * Found by SetCookieFuzzTest: a request path with a ';' (a servlet's "/app;jsessionid=1/page") gave a
+     * cookie without Path a default path the Cookie builder refuses, and setCookies threw, out of the
+     * Client's response handling. The ';' is now kept percent-encoded, on both sides of path-matching.
+     */
+    @Test
+    void aRequestPathWithASemicolonGivesADefaultPathThatStillMatches() {
+        set("http://example.com/app;jsessionid=1/page", "sid=1", "top=2; Path=/");
+        assertThat(header("http://example.com/app;jsessionid=1/other")).isEqualTo("sid=1; top=2");
+        assertThat(header("http://example.com/app/other")).isEqualTo("top=2");
+        assertThat(jar.all()).anyMatch(c -> c.name().equals("sid") && c.path().orElseThrow().equals("/app%3Bjsessionid=1"));
+    }
+
     @Test
     void noneStoresNothing() {
         CookieJar none = CookieJar.none();

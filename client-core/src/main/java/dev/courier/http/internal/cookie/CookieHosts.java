@@ -99,10 +99,16 @@ public final class CookieHosts {
         return host.equals(domain) || !isIp(host) && hasDotSuffix(host, domain);
     }
 
-    /** The path of {@code uri} as sent on the wire (raw, percent-encoded), "/" when empty. */
+    /** The path of {@code uri} as sent on the wire (raw, percent-encoded; a ';' as %3B), "/" when empty. */
     public static String requestPath(URI uri) {
         String path = uri.getRawPath();
-        return path == null || path.isEmpty() ? "/" : path;
+        if (path == null || path.isEmpty()) {
+            return "/";
+        }
+        // ';' is legal in a URL path ("/app;jsessionid=1/page") but ends an attribute in Set-Cookie syntax, so
+        // a Cookie's path may not hold it: it stays percent-encoded, the same way in the default path of a
+        // stored cookie and in the request path that stored paths are matched against.
+        return path.indexOf(';') < 0 ? path : path.replace(";", "%3B");
     }
 
     /** RFC 6265 section 5.1.4 default-path: the directory of the request path. */
