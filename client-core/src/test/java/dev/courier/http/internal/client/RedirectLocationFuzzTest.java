@@ -68,7 +68,9 @@ class RedirectLocationFuzzTest {
         }
         String userInfo = target.getRawUserInfo();
         if (userInfo != null && userInfo.indexOf(':') >= 0 && userInfo.indexOf(':') < userInfo.length() - 1) {
-            assertThat(next.redactedUri()).as("redacted %s", target).doesNotContain(userInfo + "@");
+            // The authority, not anywhere: the path may repeat the same text ("http://:0@h/:0@h").
+            String user = userInfo.substring(0, userInfo.indexOf(':'));
+            assertThat(next.redactedUri()).as("redacted %s", target).startsWith(target.getScheme() + "://" + user + ":***@");
         }
     }
 
