@@ -19,6 +19,13 @@ public class DefaultCourierObservationConvention implements CourierObservationCo
     /** The shared instance. */
     public static final DefaultCourierObservationConvention INSTANCE = new DefaultCourierObservationConvention();
 
+    /**
+     * A convention with the defaults above; subclass it to change some keys and keep the others, else use
+     * {@link #INSTANCE}.
+     */
+    public DefaultCourierObservationConvention() {
+    }
+
     @Override
     public String getName() {
         return NAME;

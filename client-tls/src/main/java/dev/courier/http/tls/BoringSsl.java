@@ -52,6 +52,11 @@ public final class BoringSsl {
         int v = OpenSsl.version();
         String api = "OpenSSL " + ((v >>> 28) & 0xf) + "." + ((v >>> 20) & 0xff) + "." + ((v >>> 12) & 0xff);
         String tcnative = io.netty.internal.tcnative.SSL.class.getPackage().getImplementationVersion();
+        if (tcnative == null) {
+            // On the module path a package has no manifest attributes; the module descriptor has the version.
+            tcnative = io.netty.internal.tcnative.SSL.class.getModule().getDescriptor() == null ? null
+                    : io.netty.internal.tcnative.SSL.class.getModule().getDescriptor().rawVersion().orElse(null);
+        }
         return versionString() + " (" + api + " compatible, netty-tcnative "
                 + (tcnative == null ? "(unknown version)" : tcnative) + ")";
     }

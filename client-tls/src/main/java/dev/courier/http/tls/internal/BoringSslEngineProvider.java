@@ -1,12 +1,14 @@
-package dev.courier.http.tls;
+package dev.courier.http.tls.internal;
 
 import dev.courier.http.internal.tls.TlsEngineProvider;
+import dev.courier.http.tls.BoringSsl;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslProvider;
 
 /**
  * Offers BoringSSL (netty-tcnative-boringssl-static) to client-core's Transport, which finds this class
- * through {@code META-INF/services}; not meant to be used directly.
+ * through {@code META-INF/services} on the class path and the {@code provides} clause of
+ * {@code module-info.java} on the module path; not API (its package is not exported).
  */
 public final class BoringSslEngineProvider implements TlsEngineProvider {
     /** For ServiceLoader. */
