@@ -33,11 +33,12 @@ public final class Client implements AutoCloseable {
         this.cookieJar = b.cookieJar;
     }
 
+    /** {@return a builder for a client with the defaults: its own Transport, Go's redirect rule, no cookies, no timeout} */
     public static Builder newBuilder() {
         return new Builder();
     }
 
-    /** A client with a Transport of its own at default settings; close it to release that transport. */
+    /** {@return a client with a Transport of its own at default settings; close it to release that transport} */
     public static Client newClient() {
         return newBuilder().build();
     }
@@ -46,6 +47,11 @@ public final class Client implements AutoCloseable {
      * Sends {@code request}. The future completes with the response once its head arrived, or with a
      * {@link RequestException}; cancelling it aborts the exchange. With a {@link Builder#timeout}, the
      * timeout covers the whole call, reading the body included.
+     *
+     * @param request the request; its body is sent once per hop, so a redirect that must resend it (307, 308)
+     *     needs a replayable body
+     * @return a future completed, on the event loop unless {@link Builder#executor} is set, with the final
+     *     response (after the redirects the policy follows), which the caller must read or close
      */
     public CompletableFuture<Response> send(Request request) {
         Objects.requireNonNull(request, "request");
@@ -54,30 +60,53 @@ public final class Client implements AutoCloseable {
         return onExecutor(sent, executor);
     }
 
-    /** GET {@code uri}. */
+    /**
+     * Sends a GET request for {@code uri}, as {@link #send} does.
+     *
+     * @param uri an absolute http or https URL, parsed with {@link URI#URI(String)}
+     * @return a future completed with the response, or with a {@link RequestException}
+     */
     public CompletableFuture<Response> get(String uri) {
         return send(Request.newBuilder(uri).build());
     }
 
+    /**
+     * Sends a GET request for {@code uri}, as {@link #send} does.
+     *
+     * @param uri an absolute http or https URL
+     * @return a future completed with the response, or with a {@link RequestException}
+     */
     public CompletableFuture<Response> get(URI uri) {
         return send(Request.newBuilder(uri).build());
     }
 
-    /** HEAD {@code uri}. */
+    /**
+     * Sends a HEAD request for {@code uri}, as {@link #send} does; the response has no body to read.
+     *
+     * @param uri an absolute http or https URL, parsed with {@link URI#URI(String)}
+     * @return a future completed with the response, or with a {@link RequestException}
+     */
     public CompletableFuture<Response> head(String uri) {
         return send(Request.newBuilder(uri).method("HEAD").build());
     }
 
-    /** POST {@code body} to {@code uri}. */
+    /**
+     * Sends a POST request with {@code body} to {@code uri}, as {@link #send} does.
+     *
+     * @param uri an absolute http or https URL, parsed with {@link URI#URI(String)}
+     * @param body the request body; its Content-Type is the caller's to set, with {@link Request.Builder#header}
+     * @return a future completed with the response, or with a {@link RequestException}
+     */
     public CompletableFuture<Response> post(String uri, RequestBody body) {
         return send(Request.newBuilder(uri).post(body).build());
     }
 
+    /** {@return the round tripper this client sends through: the Transport given, or the one it created} */
     public RoundTripper transport() {
         return transport;
     }
 
-    /** The cookie jar this client reads and fills. */
+    /** {@return the cookie jar this client reads and fills} */
     public CookieJar cookieJar() {
         return cookieJar;
     }
@@ -131,25 +160,45 @@ public final class Client implements AutoCloseable {
         /**
          * Where cookies come from and go to: every hop sends the jar's cookies for its URL and stores the
          * Set-Cookie of its response, redirects included. {@link CookieJar#none()} (no cookies) by default.
+         *
+         * @param jar the jar, for example {@link CookieJar#inMemory()}; not null
+         * @return this builder
          */
         public Builder cookieJar(CookieJar jar) {
             this.cookieJar = Objects.requireNonNull(jar, "cookieJar");
             return this;
         }
 
-        /** Which redirects to follow; {@code RedirectPolicy.follow(10)} (Go's default) unless set. */
+        /**
+         * Which redirects to follow; {@code RedirectPolicy.follow(10)} (Go's default) unless set.
+         *
+         * @param policy the policy, called for each redirect with the next request and those before it
+         * @return this builder
+         */
         public Builder redirectPolicy(RedirectPolicy policy) {
             this.redirectPolicy = Objects.requireNonNull(policy, "redirectPolicy");
             return this;
         }
 
-        /** The round tripper to send through: a {@link Transport}, or middleware around one. */
+        /**
+         * The round tripper to send through: a {@link Transport}, or middleware around one. Without one the
+         * client builds a Transport of its own, which {@link Client#close()} closes.
+         *
+         * @param transport the round tripper; the caller keeps it and closes it
+         * @return this builder
+         */
         public Builder transport(RoundTripper transport) {
             this.transport = Objects.requireNonNull(transport, "transport");
             return this;
         }
 
-        /** Time allowed for the whole call, reading the body included (Go's {@code Client.Timeout}); zero for none. */
+        /**
+         * Time allowed for the whole call, reading the body included (Go's {@code Client.Timeout}); zero for none.
+         *
+         * @param timeout the time limit, zero or positive; when it expires the call fails with a
+         *     {@link RequestException} whose {@link RequestException#isTimeout()} is true
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
             if (timeout.isNegative()) {
@@ -159,7 +208,12 @@ public final class Client implements AutoCloseable {
             return this;
         }
 
-        /** A trace for every request this client sends, called before each request's own trace. */
+        /**
+         * A trace for every request this client sends, called before each request's own trace.
+         *
+         * @param trace the trace, called on event loops (it must not block); null for none
+         * @return this builder
+         */
         public Builder trace(ClientTrace trace) {
             this.trace = trace;
             return this;
@@ -168,12 +222,16 @@ public final class Client implements AutoCloseable {
         /**
          * Completes response futures on {@code executor} instead of the connection's event loop: for callers
          * whose callbacks block. Body signals still run on the event loop.
+         *
+         * @param executor runs the completion of every future {@link Client#send} returns
+         * @return this builder
          */
         public Builder executor(Executor executor) {
             this.executor = Objects.requireNonNull(executor, "executor");
             return this;
         }
 
+        /** {@return a client with this builder's settings} */
         public Client build() {
             return new Client(this);
         }

@@ -77,7 +77,7 @@ public interface ClientTrace {
                     SocketAddress localAddress, SocketAddress remoteAddress) {
     }
 
-    /** A trace that calls {@code first} and then {@code second}; either may be null. */
+    /** {@return a trace that calls {@code first} and then {@code second}; either may be null} */
     static ClientTrace compose(ClientTrace first, ClientTrace second) {
         if (first == null) {
             return second;

@@ -37,7 +37,7 @@ public final class Cookie {
             this.attributeValue = attributeValue;
         }
 
-        /** The value as written in Set-Cookie: "Strict", "Lax" or "None". */
+        /** {@return the value as written in Set-Cookie: "Strict", "Lax" or "None"} */
         public String attributeValue() {
             return attributeValue;
         }
@@ -91,7 +91,7 @@ public final class Cookie {
         return new Builder(name, value);
     }
 
-    /** A builder holding every attribute of this cookie. */
+    /** {@return a new builder holding every attribute of this cookie, to change some} */
     public Builder toBuilder() {
         return new Builder(name, value)
                 .domain(domain).path(path).expires(expires).maxAge(maxAge)
@@ -107,45 +107,45 @@ public final class Cookie {
         return value;
     }
 
-    /** The Domain attribute as sent, or for a stored cookie the domain it is sent to. */
+    /** {@return the Domain attribute as sent, or for a stored cookie the domain it is sent to} */
     public Optional<String> domain() {
         return Optional.ofNullable(domain);
     }
 
-    /** The Path attribute (empty when absent or not starting with '/'), or the stored path. */
+    /** {@return the Path attribute (empty when absent or not starting with '/'), or the stored path} */
     public Optional<String> path() {
         return Optional.ofNullable(path);
     }
 
-    /** The Expires attribute, or for a stored cookie its expiry; empty for a session cookie. */
+    /** {@return the Expires attribute, or for a stored cookie its expiry; empty for a session cookie} */
     public Optional<Instant> expires() {
         return Optional.ofNullable(expires);
     }
 
-    /** The Max-Age attribute (zero or negative means "delete"); stored cookies have it in expires. */
+    /** {@return the Max-Age attribute (zero or negative means "delete"); stored cookies have it in expires} */
     public Optional<Duration> maxAge() {
         return Optional.ofNullable(maxAge);
     }
 
-    /** Whether the cookie has an expiry: Max-Age or Expires. Without one it is a session cookie. */
+    /** {@return whether the cookie has an expiry: Max-Age or Expires} Without one it is a session cookie. */
     public boolean persistent() {
         return expires != null || maxAge != null;
     }
 
-    /** Whether the cookie is only sent over secure channels (https, or loopback; see CookieJar). */
+    /** {@return whether the cookie is only sent over secure channels (https, or loopback; see CookieJar)} */
     public boolean secure() {
         return secure;
     }
 
     /**
-     * Whether scripts may not see the cookie. A cookie jar serves HTTP, so it sends these like any
+     * {@return whether scripts may not see the cookie} A cookie jar serves HTTP, so it sends these like any
      * other (RFC 6265 section 5.4 step 1 excludes them only for non-HTTP APIs).
      */
     public boolean httpOnly() {
         return httpOnly;
     }
 
-    /** The SameSite attribute; kept, not enforced: a client has no notion of a top-level site. */
+    /** {@return the SameSite attribute; kept, not enforced: a client has no notion of a top-level site} */
     public Optional<SameSite> sameSite() {
         return Optional.ofNullable(sameSite);
     }
@@ -270,7 +270,11 @@ public final class Cookie {
             this.value = value;
         }
 
-        /** The Domain attribute (a jar resolves and checks it), or for a stored cookie its domain. */
+        /**
+         * The Domain attribute (a jar resolves and checks it), or for a stored cookie its domain.
+         *
+         * @return this builder
+         */
         public Builder domain(String domain) {
             if (domain != null) {
                 checkAttribute("domain of cookie " + Headers.quote(name), domain);
@@ -292,7 +296,11 @@ public final class Cookie {
             return this;
         }
 
-        /** Max-Age; zero or negative asks a jar to delete the cookie (RFC 6265 section 5.2.2). */
+        /**
+         * Max-Age; zero or negative asks a jar to delete the cookie (RFC 6265 section 5.2.2).
+         *
+         * @return this builder
+         */
         public Builder maxAge(Duration maxAge) {
             this.maxAge = maxAge;
             return this;
@@ -313,19 +321,31 @@ public final class Cookie {
             return this;
         }
 
-        /** Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it. */
+        /**
+         * Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it.
+         *
+         * @return this builder
+         */
         public Builder hostOnly(boolean hostOnly) {
             this.hostOnly = hostOnly;
             return this;
         }
 
-        /** Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it. */
+        /**
+         * Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it.
+         *
+         * @return this builder
+         */
         public Builder creationTime(Instant creationTime) {
             this.creationTime = creationTime;
             return this;
         }
 
-        /** Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it. */
+        /**
+         * Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it.
+         *
+         * @return this builder
+         */
         public Builder lastAccessTime(Instant lastAccessTime) {
             this.lastAccessTime = lastAccessTime;
             return this;

@@ -23,19 +23,19 @@ public interface CookieJar {
     void setCookies(URI uri, List<Cookie> cookies);
 
     /**
-     * The cookies to send in a request for {@code uri}, in the order they go in the Cookie header;
-     * empty when there are none or the scheme is not http or https.
+     * {@return the cookies to send in a request for {@code uri}, in the order they go in the Cookie header;
+     * empty when there are none or the scheme is not http or https}
      */
     List<Cookie> cookies(URI uri);
 
-    /** A jar that stores nothing and sends nothing: the client default, as in Go. */
+    /** {@return a jar that stores nothing and sends nothing: the client default, as in Go} */
     static CookieJar none() {
         return NoCookieJar.INSTANCE;
     }
 
     /**
-     * An RFC 6265 jar in memory, refusing domain cookies for public suffixes of
-     * {@link PublicSuffixList#mozilla()}, on the system clock.
+     * {@return an RFC 6265 jar in memory, refusing domain cookies for public suffixes of {@link
+     * PublicSuffixList#mozilla()}, on the system clock}
      */
     static InMemoryCookieJar inMemory() {
         return inMemoryBuilder().build();
@@ -47,8 +47,8 @@ public interface CookieJar {
     }
 
     /**
-     * The value of a Cookie request header for {@code cookies}: {@code name=value} pairs joined with
-     * "; " (RFC 6265 section 5.4 step 4), in the order given; empty for no cookies.
+     * {@return the value of a Cookie request header for {@code cookies}: {@code name=value} pairs joined with
+     * "; " (RFC 6265 section 5.4 step 4), in the order given; empty for no cookies}
      */
     static String header(List<Cookie> cookies) {
         StringBuilder sb = new StringBuilder();
@@ -69,13 +69,13 @@ public interface CookieJar {
         private InMemoryBuilder() {
         }
 
-        /** The list that decides which Domain attributes are public suffixes; default: Mozilla's. */
+        /** {@return the list that decides which Domain attributes are public suffixes; default: Mozilla's} */
         public InMemoryBuilder publicSuffixList(PublicSuffixList publicSuffixList) {
             this.publicSuffixList = Objects.requireNonNull(publicSuffixList, "publicSuffixList");
             return this;
         }
 
-        /** The clock for expiry, creation and last-access times; default: the system UTC clock. */
+        /** {@return the clock for expiry, creation and last-access times; default: the system UTC clock} */
         public InMemoryBuilder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;

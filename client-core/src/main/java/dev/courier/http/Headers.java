@@ -47,18 +47,18 @@ public final class Headers {
         return b.build();
     }
 
-    /** Returns a builder with no fields. */
+    /** {@return a new builder with no fields} */
     public static Builder newBuilder() {
         return new Builder();
     }
 
-    /** Returns a builder holding these fields, to add or replace some. */
+    /** {@return a new builder holding these fields, to add or replace some; these headers stay as they are} */
     public Builder toBuilder() {
         // Sized for a few more fields; the builder's own 16-slot array is not allocated just to be replaced.
         return new Builder(Arrays.copyOf(namesAndValues, Math.max(8, size * 2)), size);
     }
 
-    /** Number of fields (a name with two values counts twice). */
+    /** {@return number of fields (a name with two values counts twice)} */
     public int size() {
         return size;
     }
@@ -89,7 +89,7 @@ public final class Headers {
         return null;
     }
 
-    /** Every value of {@code name} in order; empty when absent. */
+    /** {@return every value of {@code name} in order; empty when absent} */
     public List<String> all(String name) {
         List<String> values = null;
         for (int i = 0; i < size; i++) {
@@ -103,12 +103,12 @@ public final class Headers {
         return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
-    /** Whether a field called {@code name} is present. */
+    /** {@return whether a field called {@code name} is present} */
     public boolean contains(String name) {
         return first(name) != null;
     }
 
-    /** Whether {@code name} has a comma-separated element equal (ignoring case) to {@code token}. */
+    /** {@return whether {@code name} has a comma-separated element equal (ignoring case) to {@code token}} */
     public boolean containsToken(String name, String token) {
         for (int i = 0; i < size; i++) {
             if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
@@ -214,7 +214,11 @@ public final class Headers {
             this.size = size;
         }
 
-        /** Adds a field, keeping any existing values of the same name. */
+        /**
+         * Adds a field, keeping any existing values of the same name.
+         *
+         * @return this builder
+         */
         public Builder add(String name, String value) {
             checkName(name);
             checkValue(name, value);
@@ -227,7 +231,11 @@ public final class Headers {
             return this;
         }
 
-        /** Replaces every value of {@code name} with this one (placed where the name first was). */
+        /**
+         * Replaces every value of {@code name} with this one (placed where the name first was).
+         *
+         * @return this builder
+         */
         public Builder set(String name, String value) {
             checkName(name);
             checkValue(name, value);
@@ -242,13 +250,21 @@ public final class Headers {
             return add(name, value);
         }
 
-        /** Removes every value of {@code name}. */
+        /**
+         * Removes every value of {@code name}.
+         *
+         * @return this builder
+         */
         public Builder remove(String name) {
             removeFrom(name, 0);
             return this;
         }
 
-        /** Adds every field of {@code headers}. */
+        /**
+         * Adds every field of {@code headers}.
+         *
+         * @return this builder
+         */
         public Builder addAll(Headers headers) {
             for (int i = 0; i < headers.size; i++) {
                 add(headers.namesAndValues[2 * i], headers.namesAndValues[2 * i + 1]);

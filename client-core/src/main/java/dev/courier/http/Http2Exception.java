@@ -26,18 +26,21 @@ public final class Http2Exception extends IOException {
         this.debugData = debugData == null ? "" : debugData;
     }
 
-    /** The HTTP/2 error code, e.g. 0x7 for REFUSED_STREAM. */
+    /** {@return the HTTP/2 error code, e.g. 0x7 for REFUSED_STREAM} */
     public long errorCode() {
         return errorCode;
     }
 
-    /** The error code's RFC 9113 name, e.g. "REFUSED_STREAM", or "UNKNOWN" for a code it does not define. */
+    /**
+     * {@return the error code's RFC 9113 name, e.g. "REFUSED_STREAM", or "UNKNOWN" for a code it does not
+     * define}
+     */
     public String errorName() {
         io.netty.handler.codec.http2.Http2Error e = io.netty.handler.codec.http2.Http2Error.valueOf(errorCode);
         return e == null ? "UNKNOWN" : e.name();
     }
 
-    /** Whether the server sent GOAWAY (rather than resetting only this stream). */
+    /** {@return whether the server sent GOAWAY (rather than resetting only this stream)} */
     public boolean isGoAway() {
         return lastStreamId >= 0;
     }

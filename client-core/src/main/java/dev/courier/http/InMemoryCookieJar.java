@@ -56,8 +56,8 @@ public final class InMemoryCookieJar implements CookieJar {
     }
 
     /**
-     * Every cookie in the jar that has not expired, in the order they were first stored, with their
-     * resolved domain, path, expiry and times.
+     * {@return every cookie in the jar that has not expired, in the order they were first stored, with their
+     * resolved domain, path, expiry and times}
      */
     public List<Cookie> all() {
         return store.all();

@@ -4,7 +4,9 @@ package dev.courier.http;
 public enum IoTransport {
     /** Epoll when its native library loads here, else NIO. */
     AUTO,
+    /** The JDK's NIO selector, available everywhere. */
     NIO,
+    /** Linux epoll (netty-transport-native-epoll); {@code Transport.Builder.build()} fails where it cannot load. */
     EPOLL,
     /** Linux io_uring; needs a recent kernel that permits it. */
     IO_URING

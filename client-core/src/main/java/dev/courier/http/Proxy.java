@@ -52,7 +52,7 @@ public final class Proxy {
         return new Proxy(uri);
     }
 
-    /** The proxy's URI as given (with a scheme added when it had none), credentials included. */
+    /** {@return the proxy's URI as given (with a scheme added when it had none), credentials included} */
     public URI uri() {
         return uri;
     }

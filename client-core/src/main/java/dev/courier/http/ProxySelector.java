@@ -15,7 +15,7 @@ import java.util.Optional;
 @FunctionalInterface
 public interface ProxySelector {
 
-    /** The proxy for {@code request}, or empty to connect directly. */
+    /** {@return the proxy for {@code request}, or empty to connect directly} */
     Optional<Proxy> select(Request request);
 
     /** Always direct. */

@@ -24,16 +24,16 @@ import java.nio.file.Path;
 @FunctionalInterface
 public interface PublicSuffixList {
     /**
-     * The public suffix of {@code domain}, in lower-case ASCII (IDN labels as punycode A-labels). The
+     * {@return the public suffix of {@code domain}, in lower-case ASCII (IDN labels as punycode A-labels)} The
      * domain is a host name in either form, without a trailing dot.
      */
     String publicSuffix(String domain);
 
     /**
-     * The Mozilla Public Suffix List bundled with Courier, ICANN and private sections both (as
-     * browsers and Go's publicsuffix package use it), loaded once at its first lookup. Its version and
-     * the reasons for bundling it are in {@code toString()} and in the documentation of
-     * {@link BundledPublicSuffixList}.
+     * {@return the Mozilla Public Suffix List bundled with Courier, ICANN and private sections both (as
+     * browsers and Go's publicsuffix package use it), loaded once at its first lookup} Its version and the
+     * reasons for bundling it are in {@code toString()} and in the documentation of {@link
+     * BundledPublicSuffixList}.
      */
     static PublicSuffixList mozilla() {
         return BundledPublicSuffixList.INSTANCE;

@@ -71,7 +71,7 @@ public interface RedirectPolicy {
             return follow;
         }
 
-        /** The failure, or null for follow and stop. */
+        /** {@return the failure, or null for follow and stop} */
         public Throwable failure() {
             return failure;
         }

@@ -40,12 +40,23 @@ public final class Request {
         this.attributes = b.attributes;
     }
 
-    /** Starts a GET request for {@code uri}. */
+    /**
+     * Starts a GET request for {@code uri}.
+     *
+     * @param uri an absolute http or https URI with a host; checked by {@link Builder#build()}
+     * @return a new builder
+     */
     public static Builder newBuilder(URI uri) {
         return new Builder(uri);
     }
 
-    /** Starts a GET request for {@code uri}, parsed with {@link URI#URI(String)}. */
+    /**
+     * Starts a GET request for {@code uri}, parsed with {@link URI#URI(String)}.
+     *
+     * @param uri an absolute http or https URL with a host; checked by {@link Builder#build()}
+     * @return a new builder
+     * @throws IllegalArgumentException when {@code uri} is no URI (the message hides its password)
+     */
     public static Builder newBuilder(String uri) {
         try {
             return new Builder(new URI(uri));
@@ -54,7 +65,10 @@ public final class Request {
         }
     }
 
-    /** A builder holding this request's fields. */
+    /**
+     * {@return a new builder holding this request's fields} Middleware uses it to derive a request (another
+     * header, an attribute) and leaves this one unchanged.
+     */
     public Builder toBuilder() {
         Builder b = new Builder(uri);
         b.method = method;
@@ -70,51 +84,60 @@ public final class Request {
         return b;
     }
 
+    /** {@return the method, upper case as given, e.g. GET} */
     public String method() {
         return method;
     }
 
+    /** {@return the absolute URI, user info included (see {@link #redactedUri()} for messages)} */
     public URI uri() {
         return uri;
     }
 
+    /** {@return the header fields the caller set; the Transport adds Host, Content-Length and others when sending} */
     public Headers headers() {
         return headers;
     }
 
-    /** The body, or {@code null} when the request has none. */
+    /** {@return the body, or {@code null} when the request has none} */
     public RequestBody body() {
         return body;
     }
 
     /**
-     * The time allowed for this exchange from the moment the Transport takes it until the response body
-     * is fully read, or {@code null} for none. When it fires while the body is being read, the body's
+     * {@return the time allowed for this exchange from the moment the Transport takes it until the response
+     * body is fully read, or {@code null} for none} When it fires while the body is being read, the body's
      * publisher fails with a timeout and the connection is closed.
      */
     public Duration timeout() {
         return timeout;
     }
 
-    /** The trace listener for this request only, or {@code null}. */
+    /** {@return the trace listener for this request only, or {@code null}} */
     public ClientTrace trace() {
         return trace;
     }
 
     /**
-     * The attribute stored under {@code type}, or {@code null}. Attributes are values for middleware and
-     * listeners (a metrics URI template, a tracing context), never sent; see {@link Builder#attribute}.
+     * {@return the attribute stored under {@code type}, or {@code null}} Attributes are values for middleware
+     * and listeners (a metrics URI template, a tracing context), never sent; see {@link Builder#attribute}.
+     *
+     * @param <T> the attribute's type
+     * @param type the key the value was stored under
      */
     public <T> T attribute(Class<T> type) {
         return type.cast(attributes.get(type));
     }
 
-    /** Every attribute, by type; an unmodifiable map. */
+    /** {@return every attribute, by type; an unmodifiable map} */
     public Map<Class<?>, Object> attributes() {
         return attributes;
     }
 
-    /** The authority to send in the Host header: the caller's Host header if set, else host[:port] from the URI. */
+    /**
+     * {@return the authority to send in the Host header: the caller's Host header if set, else host[:port] from
+     * the URI}
+     */
     public String hostHeader() {
         String h = headers.first("Host");
         if (h != null) {
@@ -128,12 +151,12 @@ public final class Request {
         return a;
     }
 
-    /** The port the request goes to: the URI's, or 80/443 by scheme. */
+    /** {@return the port the request goes to: the URI's, or 80/443 by scheme} */
     public int port() {
         return port(uri);
     }
 
-    /** The URI as text with any password removed, for messages and logs. */
+    /** {@return the URI as text with any password removed, for messages and logs} */
     public String redactedUri() {
         return redact(uri);
     }
@@ -169,7 +192,11 @@ public final class Request {
         return host + ":" + port;
     }
 
-    /** {@code uri} as text with the password of its user info replaced by "***". */
+    /**
+     * {@return {@code uri} as text with the password of its user info replaced by "***"}
+     *
+     * @param uri any URI, or null (giving "null")
+     */
     public static String redact(URI uri) {
         if (uri == null) {
             return "null";
@@ -224,34 +251,71 @@ public final class Request {
             this.uri = Objects.requireNonNull(uri, "uri");
         }
 
+        /**
+         * Replaces the URI.
+         *
+         * @param uri an absolute http or https URI with a host; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder uri(URI uri) {
             this.uri = Objects.requireNonNull(uri, "uri");
             return this;
         }
 
-        /** Sets the method, e.g. "POST"; it must be a token (RFC 9110 section 9.1) and is sent as given. */
+        /**
+         * Sets the method, e.g. "POST"; it must be a token (RFC 9110 section 9.1) and is sent as given.
+         *
+         * @param method the method, case-sensitive; GET unless set; checked by {@link #build()}
+         * @return this builder
+         */
         public Builder method(String method) {
             this.method = Objects.requireNonNull(method, "method");
             return this;
         }
 
-        /** Sets the method and body in one call. */
+        /**
+         * Sets the method and body in one call.
+         *
+         * @param method the method, as {@link #method(String)} takes it
+         * @param body the body, or null for none
+         * @return this builder
+         */
         public Builder method(String method, RequestBody body) {
             return method(method).body(body);
         }
 
-        /** Adds a header field, keeping existing values of the same name. */
+        /**
+         * Adds a header field, keeping existing values of the same name.
+         *
+         * @param name the field name, a token (case-insensitive, sent as given)
+         * @param value the value, without control characters other than HTAB
+         * @return this builder
+         * @throws IllegalArgumentException when the name or value is invalid (the message never shows the value)
+         */
         public Builder header(String name, String value) {
             editHeaders().add(name, value);
             return this;
         }
 
-        /** Replaces every value of a header field. */
+        /**
+         * Replaces every value of a header field.
+         *
+         * @param name the field name, a token (case-insensitive)
+         * @param value the one value the field will have
+         * @return this builder
+         * @throws IllegalArgumentException when the name or value is invalid
+         */
         public Builder setHeader(String name, String value) {
             editHeaders().set(name, value);
             return this;
         }
 
+        /**
+         * Removes every value of a header field.
+         *
+         * @param name the field name (case-insensitive)
+         * @return this builder
+         */
         public Builder removeHeader(String name) {
             editHeaders().remove(name);
             return this;
@@ -264,24 +328,45 @@ public final class Request {
             return headers;
         }
 
+        /**
+         * Replaces all header fields.
+         *
+         * @param all the fields the request will have, already validated by {@link Headers}
+         * @return this builder
+         */
         public Builder headers(Headers all) {
             baseHeaders = Objects.requireNonNull(all, "headers");
             headers = null;
             return this;
         }
 
-        /** Sets the body; {@code null} for none. */
+        /**
+         * Sets the body; {@code null} for none.
+         *
+         * @param body the body, or null; an empty body on a GET or HEAD is dropped by {@link #build()}
+         * @return this builder
+         */
         public Builder body(RequestBody body) {
             this.body = body;
             return this;
         }
 
-        /** Shortcut for {@code method("POST").body(body)}. */
+        /**
+         * Shortcut for {@code method("POST").body(body)}.
+         *
+         * @param body the body to POST
+         * @return this builder
+         */
         public Builder post(RequestBody body) {
             return method("POST", body);
         }
 
-        /** Time allowed from the Transport taking the request to the end of the response body; null or zero for none. */
+        /**
+         * Time allowed from the Transport taking the request to the end of the response body; null or zero for none.
+         *
+         * @param timeout the time limit for this request's exchange, or null; not negative
+         * @return this builder
+         */
         public Builder timeout(Duration timeout) {
             if (timeout != null && timeout.isNegative()) {
                 throw new IllegalArgumentException("timeout < 0: " + timeout);
@@ -290,6 +375,12 @@ public final class Request {
             return this;
         }
 
+        /**
+         * A trace for this request only, called after the client's own trace.
+         *
+         * @param trace the trace, called on event loops (it must not block); null for none
+         * @return this builder
+         */
         public Builder trace(ClientTrace trace) {
             this.trace = trace;
             return this;
@@ -300,6 +391,11 @@ public final class Request {
          * is null: OkHttp's request tags, Go's context values. Nothing of it is sent. A {@link Client} carries
          * the attributes of the request that produced a redirect over to the next hop, so middleware can keep
          * per-call state (a parent span, a resend count) across hops.
+         *
+         * @param <T> the attribute's type
+         * @param type the key
+         * @param value an instance of {@code type}, or null to remove the attribute
+         * @return this builder
          */
         public <T> Builder attribute(Class<T> type, T value) {
             Objects.requireNonNull(type, "type");
@@ -320,7 +416,12 @@ public final class Request {
             return this;
         }
 
-        /** Replaces every attribute with {@code all}, each value an instance of its key. */
+        /**
+         * Replaces every attribute with {@code all}, each value an instance of its key.
+         *
+         * @param all the attributes by type; neither keys nor values may be null
+         * @return this builder
+         */
         public Builder attributes(Map<Class<?>, Object> all) {
             Map<Class<?>, Object> copy = new HashMap<>(all.size());
             all.forEach((type, value) -> copy.put(Objects.requireNonNull(type, "type"), type.cast(Objects.requireNonNull(value, "value"))));
@@ -328,7 +429,12 @@ public final class Request {
             return this;
         }
 
-        /** Validates and builds the request; see the class comment for the rules. */
+        /**
+         * Validates and builds the request; see the class comment for the rules.
+         *
+         * @return the request
+         * @throws IllegalArgumentException naming the bad part: method, scheme, host or port
+         */
         public Request build() {
             if (method.isEmpty()) {
                 throw new IllegalArgumentException("method is empty");

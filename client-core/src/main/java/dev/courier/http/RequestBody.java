@@ -27,18 +27,18 @@ public abstract class RequestBody {
     protected RequestBody() {
     }
 
-    /** The body from an array (not copied: do not change it while requests use it). Replayable. */
+    /** {@return the body from an array (not copied: do not change it while requests use it)} Replayable. */
     public static RequestBody of(byte[] bytes) {
         return new BytesRequestBody(Objects.requireNonNull(bytes, "bytes"), 0, bytes.length);
     }
 
-    /** The body from a string in the given charset. Replayable. */
+    /** {@return the body from a string in the given charset} Replayable. */
     public static RequestBody of(String text, Charset charset) {
         return of(text.getBytes(charset));
     }
 
     /**
-     * The body from a file, read when sent (zero-copy with sendfile on plaintext connections).
+     * {@return the body from a file, read when sent (zero-copy with sendfile on plaintext connections)}
      * Replayable. The file must exist and be readable now; its size now is the Content-Length.
      */
     public static RequestBody ofFile(Path file) {
@@ -50,14 +50,14 @@ public abstract class RequestBody {
     }
 
     /**
-     * A body produced once by {@code publisher}; {@code length} bytes, or -1 when unknown (sent chunked).
-     * Not replayable: a request carrying it is never retried with it.
+     * {@return a body produced once by {@code publisher}; {@code length} bytes, or -1 when unknown (sent
+     * chunked)} Not replayable: a request carrying it is never retried with it.
      */
     public static RequestBody ofPublisher(Flow.Publisher<ByteBuffer> publisher, long length) {
         return new PublisherRequestBody(() -> publisher, length, false);
     }
 
-    /** A replayable body: {@code publishers} supplies a fresh publisher of the same bytes each time. */
+    /** {@return a replayable body: {@code publishers} supplies a fresh publisher of the same bytes each time} */
     public static RequestBody ofPublisher(Supplier<Flow.Publisher<ByteBuffer>> publishers, long length) {
         return new PublisherRequestBody(publishers, length, true);
     }
@@ -65,11 +65,11 @@ public abstract class RequestBody {
     /** Length in bytes, or -1 when unknown. */
     public abstract long contentLength();
 
-    /** Whether {@link #publisher()} may be called again to send the same bytes again. */
+    /** {@return whether {@link #publisher()} may be called again to send the same bytes again} */
     public abstract boolean isReplayable();
 
     /**
-     * A publisher of the body's bytes. A replayable body returns a fresh one each time; other bodies
+     * {@return a publisher of the body's bytes} A replayable body returns a fresh one each time; other bodies
      * may be published once and throw {@link IllegalStateException} after.
      */
     public abstract Flow.Publisher<ByteBuffer> publisher();

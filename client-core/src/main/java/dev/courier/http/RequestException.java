@@ -20,12 +20,19 @@ public class RequestException extends IOException {
         VALIDATE("validating request"),
         /** Waiting for a connection from a route at its limit. */
         POOL_WAIT("waiting for a connection"),
+        /** Resolving the host name (or the proxy's) to addresses. */
         DNS("resolving host"),
+        /** Opening the TCP connection, to the server or to the proxy. */
         CONNECT("connecting"),
+        /** The proxy step: the proxy selector, a CONNECT to an HTTP(S) proxy, or a SOCKS handshake. */
         PROXY("talking to proxy"),
+        /** The TLS handshake with the server, including certificate and host name verification. */
         TLS("TLS handshake"),
+        /** Writing the request head or body. */
         WRITE_REQUEST("writing request"),
+        /** The request was sent (or being sent) and the response head has not arrived yet. */
         AWAIT_HEADERS("awaiting response headers"),
+        /** The response head arrived; reading its body failed or was cut short. */
         READ_BODY("reading response body"),
         /** Following redirects and other Client policy. */
         CLIENT("client policy"),
@@ -44,20 +51,48 @@ public class RequestException extends IOException {
         }
     }
 
+    /** The request method, e.g. GET. */
     private final String method;
+    /** The request URL, password removed. */
     private final String url;
+    /** Where the exchange failed. */
     private final Phase phase;
+    /** Whether a timeout caused the failure. */
     private final boolean timeout;
+    /** The connection's id, or null. */
     private final String connectionId;
+    /** Whether the connection had served an earlier request. */
     private final boolean reused;
+    /** How long the connection had been idle before this request, or null. */
     private final Duration idleTime;
 
-    /** A failure not tied to a connection. {@code url} must already be redacted. */
+    /**
+     * A failure not tied to a connection. {@code url} must already be redacted.
+     *
+     * @param method the request method, e.g. GET
+     * @param url the request URL with any password already removed
+     * @param phase where the exchange failed
+     * @param detail what went wrong, for the message; null to use the cause's message
+     * @param cause the underlying error, or null
+     * @param timeout whether a timeout caused the failure
+     */
     public RequestException(String method, String url, Phase phase, String detail, Throwable cause, boolean timeout) {
         this(method, url, phase, detail, cause, timeout, null, false, null);
     }
 
-    /** A failure on connection {@code connectionId}, which was {@code reused} after {@code idleTime} idle. */
+    /**
+     * A failure on connection {@code connectionId}, which was {@code reused} after {@code idleTime} idle.
+     *
+     * @param method the request method, e.g. GET
+     * @param url the request URL with any password already removed
+     * @param phase where the exchange failed
+     * @param detail what went wrong, for the message; null to use the cause's message
+     * @param cause the underlying error, or null
+     * @param timeout whether a timeout caused the failure
+     * @param connectionId the connection's id (e.g. "c3"), or null when none was involved
+     * @param reused whether the connection had served an earlier request
+     * @param idleTime how long a reused connection had been idle in the pool, or null
+     */
     public RequestException(String method, String url, Phase phase, String detail, Throwable cause, boolean timeout,
                             String connectionId, boolean reused, Duration idleTime) {
         super(message(method, url, phase, detail, cause, connectionId, reused, idleTime), cause);
@@ -94,35 +129,37 @@ public class RequestException extends IOException {
         return sb.toString();
     }
 
+    /** {@return the request method, e.g. GET} */
     public String method() {
         return method;
     }
 
-    /** The request URL with any password removed. */
+    /** {@return the request URL with any password removed} */
     public String url() {
         return url;
     }
 
+    /** {@return where in the exchange the failure happened} */
     public Phase phase() {
         return phase;
     }
 
-    /** Whether a timeout (connect, response header, request, pool wait...) caused the failure. */
+    /** {@return whether a timeout (connect, response header, request, pool wait...) caused the failure} */
     public boolean isTimeout() {
         return timeout;
     }
 
-    /** The connection the failure happened on, or null when none was involved. */
+    /** {@return the connection the failure happened on, or null when none was involved} */
     public String connectionId() {
         return connectionId;
     }
 
-    /** Whether that connection had served an earlier request. */
+    /** {@return whether that connection had served an earlier request} */
     public boolean reused() {
         return reused;
     }
 
-    /** How long that connection had been idle in the pool before this request, or null. */
+    /** {@return how long that connection had been idle in the pool before this request, or null} */
     public Duration idleTime() {
         return idleTime;
     }

@@ -12,31 +12,34 @@ import java.util.concurrent.CompletionStage;
  */
 public interface Response extends AutoCloseable {
 
-    /** The status code, e.g. 200. */
+    /** {@return the status code, e.g. 200} */
     int status();
 
-    /** The reason phrase as the server sent it (may be empty). */
+    /** {@return the reason phrase as the server sent it (may be empty)} */
     String reason();
 
-    /** The protocol the response came over. */
+    /** {@return the protocol the response came over} */
     Protocol protocol();
 
     /** Response header fields. With {@link #uncompressed()}, Content-Encoding and Content-Length are removed. */
     Headers headers();
 
-    /** The request that produced this response (for a Client following redirects, the last hop's). */
+    /** {@return the request that produced this response (for a Client following redirects, the last hop's)} */
     Request request();
 
-    /** Whether Courier transparently decompressed the body (it asked for gzip/deflate and the server used it). */
+    /**
+     * {@return whether Courier transparently decompressed the body (it asked for gzip/deflate and the server
+     * used it)}
+     */
     boolean uncompressed();
 
-    /** The body; a publisher that can be subscribed once. */
+    /** {@return the body; a publisher that can be subscribed once} */
     ResponseBody body();
 
     /** Trailer fields, available once the body has been read to the end (empty when the server sent none). */
     CompletionStage<Headers> trailers();
 
-    /** The response whose redirect led to this one, when a Client followed a redirect. */
+    /** {@return the response whose redirect led to this one, when a Client followed a redirect} */
     default Optional<Response> previous() {
         return Optional.empty();
     }

@@ -22,7 +22,7 @@ public abstract class ResponseBody implements Flow.Publisher<ByteBuffer>, AutoCl
     protected ResponseBody() {
     }
 
-    /** The declared length in bytes, or -1 when unknown (chunked, read until close, or decompressed). */
+    /** {@return the declared length in bytes, or -1 when unknown (chunked, read until close, or decompressed)} */
     public abstract long contentLength();
 
     /** Reads the whole body into an array. */
@@ -43,7 +43,7 @@ public abstract class ResponseBody implements Flow.Publisher<ByteBuffer>, AutoCl
     public abstract CompletableFuture<Long> discard();
 
     /**
-     * A blocking {@link InputStream} over the body, with bounded buffering. Do not read it on an event
+     * {@return a blocking {@link InputStream} over the body, with bounded buffering} Do not read it on an event
      * loop thread. Closing the stream before the end cancels the body.
      */
     public abstract InputStream inputStream();

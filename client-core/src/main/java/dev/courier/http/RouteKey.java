@@ -39,7 +39,7 @@ public record RouteKey(Proxy proxy, String scheme, String host, int port) {
         }
     }
 
-    /** The route of {@code request}'s URI through {@code proxy}, or direct when it is null. */
+    /** {@return the route of {@code request}'s URI through {@code proxy}, or direct when it is null} */
     public static RouteKey of(Request request, Proxy proxy) {
         return new RouteKey(proxy, request.uri().getScheme(), request.uri().getHost(), request.port());
     }

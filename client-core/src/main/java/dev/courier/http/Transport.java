@@ -123,7 +123,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         log.debug("transport started on {} with {} event loop threads", io.kind(), b.eventLoopThreads);
     }
 
-    /** A builder with the defaults listed in the class comment. */
+    /** {@return a builder with the defaults listed in the class comment} */
     public static Builder newBuilder() {
         return new Builder();
     }
@@ -167,19 +167,19 @@ public final class Transport implements RoundTripper, AutoCloseable {
         return route;
     }
 
-    /** Per-route counts of idle, active and waiting; a snapshot. */
+    /** {@return per-route counts of idle, active and waiting connections and requests, as a snapshot} */
     public TransportStats stats() {
         return pool.stats();
     }
 
-    /** The socket I/O in use (epoll, io_uring or NIO). */
+    /** {@return the socket I/O in use (epoll, io_uring or NIO)} */
     public IoTransport ioTransport() {
         return io.kind();
     }
 
     /**
-     * The TLS engine this transport's https connections use: {@link TlsEngine#JDK} or
-     * {@link TlsEngine#BORINGSSL}, never AUTO (see {@link Builder#tlsEngine(TlsEngine)}).
+     * {@return the TLS engine this transport's https connections use: {@link TlsEngine#JDK} or {@link
+     * TlsEngine#BORINGSSL}, never AUTO (see {@link Builder#tlsEngine(TlsEngine)})}
      */
     public TlsEngine tlsEngine() {
         return tlsEngine;
@@ -266,6 +266,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * runs for every request on the thread calling {@link #roundTrip}, which for a redirect the Client
          * follows may be an event loop: it must not block. Exceptions it throws fail the request in
          * {@link RequestException.Phase#PROXY}.
+         *
+          * @param selector picks a proxy, or none, for each request
+         * @return this builder
          */
         public Builder proxy(ProxySelector selector) {
             this.proxySelector = Objects.requireNonNull(selector, "proxy");
@@ -277,31 +280,54 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * Header fields sent on every CONNECT to an HTTP(S) proxy, and only there (Go's
          * {@code ProxyConnectHeader}). Proxy-Authorization from the proxy URL's credentials replaces one given
          * here; Host is always the tunnel's target.
+         *
+          * @param headers the fields to add to each CONNECT request
+         * @return this builder
          */
         public Builder proxyConnectHeaders(Headers headers) {
             this.proxyConnectHeaders = Objects.requireNonNull(headers, "proxyConnectHeaders");
             return this;
         }
 
-        /** Idle connections kept across all routes; the least recently used beyond it is closed. 0 = no limit. */
+        /**
+         * Idle connections kept across all routes; the least recently used beyond it is closed. 0 = no limit.
+         *
+          * @param n the number of idle connections, 0 or more (default 256)
+         * @return this builder
+         */
         public Builder maxIdleConns(int n) {
             this.maxIdleConns = nonNegative("maxIdleConns", n);
             return this;
         }
 
-        /** Idle connections kept per route. 0 = no limit but {@link #maxIdleConns}. */
+        /**
+         * Idle connections kept per route. 0 = no limit but {@link #maxIdleConns}.
+         *
+          * @param n the number of idle connections per route, 0 or more (default 64)
+         * @return this builder
+         */
         public Builder maxIdleConnsPerHost(int n) {
             this.maxIdleConnsPerHost = nonNegative("maxIdleConnsPerHost", n);
             return this;
         }
 
-        /** Connections (active, idle and dialing) per route; more requests wait in a queue. 0 = unlimited. */
+        /**
+         * Connections (active, idle and dialing) per route; more requests wait in a queue. 0 = unlimited.
+         *
+          * @param n the number of connections per route, 0 or more (default 0, unlimited)
+         * @return this builder
+         */
         public Builder maxConnsPerHost(int n) {
             this.maxConnsPerHost = nonNegative("maxConnsPerHost", n);
             return this;
         }
 
-        /** Requests that may wait for a connection per route at {@link #maxConnsPerHost}; one more fails at once. */
+        /**
+         * Requests that may wait for a connection per route at {@link #maxConnsPerHost}; one more fails at once.
+         *
+          * @param n the queue's length per route, at least 1 (default 1,024)
+         * @return this builder
+         */
         public Builder maxPendingAcquires(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("maxPendingAcquires < 1: " + n);
@@ -310,13 +336,23 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** How long a request waits in that queue before failing. 0 = no limit. */
+        /**
+         * How long a request waits in that queue before failing. 0 = no limit.
+         *
+          * @param d the longest wait, zero or positive (default 30 s)
+         * @return this builder
+         */
         public Builder pendingAcquireTimeout(Duration d) {
             this.pendingAcquireTimeout = nonNegative("pendingAcquireTimeout", d);
             return this;
         }
 
-        /** How long a connection may stay idle in the pool. 0 = no limit. */
+        /**
+         * How long a connection may stay idle in the pool. 0 = no limit.
+         *
+          * @param d the longest idle time, zero or positive (default 90 s)
+         * @return this builder
+         */
         public Builder idleConnTimeout(Duration d) {
             this.idleConnTimeout = nonNegative("idleConnTimeout", d);
             return this;
@@ -325,19 +361,32 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * How long a connection may live before it is closed when next idle, minus up to 10% random jitter,
          * so that connections re-resolve DNS and spread over new servers after a scale-out. 0 = forever.
+         *
+          * @param d the longest lifetime, zero or positive (default 0, forever)
+         * @return this builder
          */
         public Builder maxConnectionLifetime(Duration d) {
             this.maxConnectionLifetime = nonNegative("maxConnectionLifetime", d);
             return this;
         }
 
-        /** Time allowed for each TCP connect attempt. */
+        /**
+         * Time allowed for each TCP connect attempt.
+         *
+          * @param d the limit per attempt, positive (default 30 s)
+         * @return this builder
+         */
         public Builder connectTimeout(Duration d) {
             this.connectTimeout = positive("connectTimeout", d);
             return this;
         }
 
-        /** Time allowed for the TLS handshake, from the ClientHello to the server's Finished. */
+        /**
+         * Time allowed for the TLS handshake, from the ClientHello to the server's Finished.
+         *
+          * @param d the limit, positive (default 10 s)
+         * @return this builder
+         */
         public Builder tlsHandshakeTimeout(Duration d) {
             this.tlsHandshakeTimeout = positive("tlsHandshakeTimeout", d);
             return this;
@@ -347,6 +396,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * How many TLS sessions the transport keeps for resuming handshakes with the servers it talked to
          * (default 1,024; the least recently used go first). Not applied to a caller's own
          * {@link #sslContext(SSLContext)}.
+         *
+          * @param sessions the number of sessions kept, at least 1
+         * @return this builder
          */
         public Builder tlsSessionCacheSize(int sessions) {
             if (sessions < 1) {
@@ -356,25 +408,45 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** Time allowed from the end of writing the request to the response head. 0 = none. */
+        /**
+         * Time allowed from the end of writing the request to the response head. 0 = none.
+         *
+          * @param d the limit, zero or positive (default 0, none)
+         * @return this builder
+         */
         public Builder responseHeaderTimeout(Duration d) {
             this.responseHeaderTimeout = nonNegative("responseHeaderTimeout", d);
             return this;
         }
 
-        /** With {@code Expect: 100-continue}, how long to wait for "100 Continue" before sending the body anyway. */
+        /**
+         * With {@code Expect: 100-continue}, how long to wait for "100 Continue" before sending the body anyway.
+         *
+          * @param d the wait, zero or positive (default 1 s)
+         * @return this builder
+         */
         public Builder expectContinueTimeout(Duration d) {
             this.expectContinueTimeout = nonNegative("expectContinueTimeout", d);
             return this;
         }
 
-        /** RFC 8305 connection attempt delay between racing addresses. */
+        /**
+         * RFC 8305 connection attempt delay between racing addresses.
+         *
+          * @param d the delay before the next address is tried, positive (default 250 ms)
+         * @return this builder
+         */
         public Builder happyEyeballsDelay(Duration d) {
             this.happyEyeballsDelay = positive("happyEyeballsDelay", d);
             return this;
         }
 
-        /** Limit on the response status line and header fields. */
+        /**
+         * Limit on the response status line and header fields.
+         *
+          * @param n the limit in bytes, at least 256 (default 1 MiB); a longer head fails the request
+         * @return this builder
+         */
         public Builder maxResponseHeaderBytes(int n) {
             if (n < 256) {
                 throw new IllegalArgumentException("maxResponseHeaderBytes < 256: " + n);
@@ -383,7 +455,12 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** Limit on a transparently decompressed body, against decompression bombs. 0 = none. */
+        /**
+         * Limit on a transparently decompressed body, against decompression bombs. 0 = none.
+         *
+          * @param n the limit in decoded bytes, 0 or more (default 0, none); beyond it the body fails
+         * @return this builder
+         */
         public Builder maxDecompressedBytes(long n) {
             if (n < 0) {
                 throw new IllegalArgumentException("maxDecompressedBytes < 0: " + n);
@@ -392,25 +469,45 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** Sends {@code Connection: close} and uses each connection once. */
+        /**
+         * Sends {@code Connection: close} and uses each connection once.
+         *
+          * @param disable true for one request per connection (default false)
+         * @return this builder
+         */
         public Builder disableKeepAlives(boolean disable) {
             this.disableKeepAlives = disable;
             return this;
         }
 
-        /** Stops asking for gzip/deflate and decoding it. */
+        /**
+         * Stops asking for gzip/deflate and decoding it.
+         *
+          * @param disable true to receive bodies as the server encodes them (default false)
+         * @return this builder
+         */
         public Builder disableCompression(boolean disable) {
             this.disableCompression = disable;
             return this;
         }
 
-        /** TCP keep-alive probes on connections (SO_KEEPALIVE). */
+        /**
+         * TCP keep-alive probes on connections (SO_KEEPALIVE).
+         *
+          * @param enable whether to set SO_KEEPALIVE (default true)
+         * @return this builder
+         */
         public Builder tcpKeepAlive(boolean enable) {
             this.tcpKeepAlive = enable;
             return this;
         }
 
-        /** The User-Agent sent when a request has none; empty to send none. */
+        /**
+         * The User-Agent sent when a request has none; empty to send none.
+         *
+          * @param userAgent the value, free of control characters, or empty
+         * @return this builder
+         */
         public Builder userAgent(String userAgent) {
             this.userAgent = Objects.requireNonNull(userAgent, "userAgent");
             if (!userAgent.isEmpty()) {
@@ -419,6 +516,13 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
+        /**
+         * The number of event loop threads the Transport starts for its connections (default: one per
+         * available processor). Every callback that runs on them must not block.
+         *
+         * @param n the number of threads, at least 1
+         * @return this builder
+         */
         public Builder eventLoopThreads(int n) {
             if (n < 1) {
                 throw new IllegalArgumentException("eventLoopThreads < 1: " + n);
@@ -427,6 +531,14 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
+        /**
+         * The socket I/O: {@link IoTransport#AUTO} (the default) takes native epoll on Linux when it loads,
+         * else the JDK's NIO; an explicit kind that is unavailable here makes {@link #build()} fail with the
+         * reason.
+         *
+         * @param kind the socket I/O to use
+         * @return this builder
+         */
         public Builder ioTransport(IoTransport kind) {
             this.ioTransport = Objects.requireNonNull(kind, "ioTransport");
             return this;
@@ -439,6 +551,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * explicit {@link TlsEngine#BORINGSSL} that cannot load makes {@link #build()} fail, naming the module
          * and the native library's load error. Each Transport logs the engine it uses at INFO
          * ("TLS engine: BoringSSL (...)" or "TLS engine: JDK (SunJSSE, Java ...)").
+         *
+          * @param engine the engine to use (default {@link TlsEngine#AUTO})
+         * @return this builder
          */
         public Builder tlsEngine(TlsEngine engine) {
             this.tlsEngine = Objects.requireNonNull(engine, "tlsEngine");
@@ -450,6 +565,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * the JDK's TLS engine, whatever {@link #tlsEngine(TlsEngine) AUTO} would pick, and combining it with
          * {@code tlsEngine(BORINGSSL)} fails. To run on either engine, use {@link #trustPem}, {@link #trustStore}
          * and {@code clientCertificate} instead. The JDK's default trust when nothing is set.
+         *
+          * @param sslContext the context whose trust and key managers the connections use
+         * @return this builder
          */
         public Builder sslContext(SSLContext sslContext) {
             this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
@@ -459,13 +577,21 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * Trusts the CA certificates in this PEM file (one or more {@code BEGIN CERTIFICATE} blocks) instead
          * of the system's trusted roots. Read when the Transport is built.
+         *
+          * @param file a readable PEM file of CA certificates
+         * @return this builder
          */
         public Builder trustPem(java.nio.file.Path file) {
             this.trustPem = readable("trustPem", file);
             return this;
         }
 
-        /** Trusts the certificate entries of this KeyStore instead of the system's trusted roots. */
+        /**
+         * Trusts the certificate entries of this KeyStore instead of the system's trusted roots.
+         *
+          * @param store a loaded KeyStore whose certificate entries are the trusted CAs
+         * @return this builder
+         */
         public Builder trustStore(KeyStore store) {
             this.trustStore = Objects.requireNonNull(store, "trustStore");
             return this;
@@ -474,6 +600,10 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * Presents this client certificate when a server asks for one (mutual TLS): the chain, leaf first,
          * and its unencrypted PKCS#8 private key, both PEM. Read when the Transport is built.
+         *
+          * @param certChainPem a readable PEM file of the certificate chain, leaf first
+          * @param privateKeyPem a readable PEM file of the leaf's private key (PKCS#8, unencrypted)
+         * @return this builder
          */
         public Builder clientCertificate(java.nio.file.Path certChainPem, java.nio.file.Path privateKeyPem) {
             this.clientCertChainPem = readable("certChainPem", certChainPem);
@@ -483,7 +613,13 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** Presents the client certificate (and key, protected by {@code password}) held in this KeyStore. */
+        /**
+         * Presents the client certificate (and key, protected by {@code password}) held in this KeyStore.
+         *
+          * @param keyStore a loaded KeyStore holding one private key entry with its chain
+          * @param password the key's password (copied; clear yours after the call)
+         * @return this builder
+         */
         public Builder clientCertificate(KeyStore keyStore, char[] password) {
             this.clientKeyStore = Objects.requireNonNull(keyStore, "keyStore");
             this.clientKeyStorePassword = Objects.requireNonNull(password, "password").clone();
@@ -495,6 +631,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * The TLS versions to offer, among {@code "TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1"}; the engine's
          * defaults (TLS 1.3 and 1.2) when unset.
+         *
+          * @param protocols the versions, at least one
+         * @return this builder
          */
         public Builder tlsProtocols(String... protocols) {
             String[] checked = names("tlsProtocols", protocols);
@@ -514,6 +653,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * converted from them); the engine's defaults when unset. A list without a TLS 1.3 suite
          * (such as {@code TLS_AES_128_GCM_SHA256}) leaves TLS 1.2 as the newest version either engine offers;
          * BoringSSL cannot narrow the TLS 1.3 suites: when the list holds any, it offers all of its own.
+         *
+          * @param ciphers the suites' IANA names, at least one
+         * @return this builder
          */
         public Builder tlsCiphers(String... ciphers) {
             this.tlsCiphers = names("tlsCiphers", ciphers);
@@ -523,6 +665,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * FOR TESTS ONLY: accepts any server certificate, for any host, from anyone. A man in the middle can
          * read and change everything. Each Transport built with it logs a warning.
+         *
+         * @return this builder
          */
         public Builder insecureSkipTlsVerificationForTestsOnly() {
             this.insecureSkipTlsVerification = true;
@@ -532,6 +676,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * Resolves names from this hosts file (the /etc/hosts format) before DNS, instead of the system's
          * hosts file: to pin names to test addresses. Read once, when the Transport is built.
+         *
+          * @param file a readable hosts file
+         * @return this builder
          */
         public Builder hostsFile(java.nio.file.Path file) {
             this.hostsFile = Objects.requireNonNull(file, "hostsFile");
@@ -544,6 +691,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * Offers only http/1.1 in ALPN, so https connections never use HTTP/2 (Go: a non-nil, empty
          * {@code TLSNextProto}). HTTP/2 is on by default.
+         *
+          * @param disable true to speak HTTP/1.1 only over TLS (default false)
+         * @return this builder
          */
         public Builder disableHttp2(boolean disable) {
             this.disableHttp2 = disable;
@@ -553,6 +703,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * Speaks HTTP/2 without TLS (h2c) to every plaintext route, from the first byte: for servers known to
          * accept it (RFC 9113 section 3.3). Off by default; https routes are unaffected (they negotiate by ALPN).
+         *
+          * @param enable true to speak HTTP/2 over plaintext connections (default false)
+         * @return this builder
          */
         public Builder h2cPriorKnowledge(boolean enable) {
             this.h2cPriorKnowledge = enable;
@@ -563,6 +716,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * When every HTTP/2 connection of a route carries as many streams as its server's
          * SETTINGS_MAX_CONCURRENT_STREAMS allows, more requests wait for a stream (true) instead of opening
          * another connection (false, the default; Go's {@code StrictMaxConcurrentStreams}).
+         *
+          * @param strict true to queue requests rather than open connections beyond the server's limit
+         * @return this builder
          */
         public Builder http2StrictMaxConcurrentStreams(boolean strict) {
             this.strictMaxConcurrentStreams = strict;
@@ -572,13 +728,21 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /**
          * After this long without reading anything, an HTTP/2 connection is checked with a PING (Go's
          * {@code ReadIdleTimeout}); 0 turns the check off. Default 15 s.
+         *
+          * @param d the idle time before a PING, zero or positive
+         * @return this builder
          */
         public Builder http2PingInterval(Duration d) {
             this.http2PingInterval = nonNegative("http2PingInterval", d);
             return this;
         }
 
-        /** How long that PING may go unanswered before the connection and its streams fail. Default 15 s. */
+        /**
+         * How long that PING may go unanswered before the connection and its streams fail. Default 15 s.
+         *
+          * @param d the time a PING may take, positive
+         * @return this builder
+         */
         public Builder http2PingTimeout(Duration d) {
             this.http2PingTimeout = positive("http2PingTimeout", d);
             return this;
@@ -590,6 +754,13 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
+        /**
+         * Builds the Transport and starts its event loops; close it when done.
+         *
+         * @return the transport
+         * @throws IllegalStateException when the TLS engine or socket I/O asked for explicitly is unavailable
+         *     here, or the TLS settings conflict or cannot be loaded (each message says which)
+         */
         public Transport build() {
             return new Transport(this);
         }
