@@ -27,8 +27,11 @@ import java.util.StringJoiner;
 public final class Cookie {
     /** The SameSite attribute (RFC 6265bis section 4.1.2.7); an unknown value parses as absent. */
     public enum SameSite {
+        /** {@code SameSite=Strict}: sent only with requests from the cookie's own site. */
         STRICT("Strict"),
+        /** {@code SameSite=Lax}: also sent with top-level navigations from other sites. */
         LAX("Lax"),
+        /** {@code SameSite=None}: sent with every request (browsers require Secure with it). */
         NONE("None");
 
         private final String attributeValue;
@@ -80,13 +83,23 @@ public final class Cookie {
      * control character anywhere, or a name and value longer than 4096 characters. Unknown attributes,
      * an unparsable Expires or Max-Age, an empty Domain and a Path not starting with '/' are ignored
      * and the cookie kept, as the RFC says. A quoted value keeps its quotes.
+     *
+     * @param setCookieHeader one Set-Cookie field value, without the field name
+     * @return the cookie as sent, or empty when the line is to be ignored
      */
     public static Optional<Cookie> parse(String setCookieHeader) {
         Objects.requireNonNull(setCookieHeader, "setCookieHeader");
         return SetCookieParser.parse(setCookieHeader);
     }
 
-    /** Starts a cookie; the name must be a token, the value free of control characters and ';'. */
+    /**
+     * Starts a cookie; the name must be a token, the value free of control characters and ';'.
+     *
+     * @param name the cookie's name, a non-empty token
+     * @param value the cookie's value, possibly empty
+     * @return a new builder with no attributes set
+     * @throws IllegalArgumentException naming the bad character and its index (never the value itself)
+     */
     public static Builder newBuilder(String name, String value) {
         return new Builder(name, value);
     }
@@ -99,10 +112,12 @@ public final class Cookie {
                 .creationTime(creationTime).lastAccessTime(lastAccessTime);
     }
 
+    /** {@return the cookie's name, case-sensitive} */
     public String name() {
         return name;
     }
 
+    /** {@return the cookie's value, quotes included when it was sent quoted} */
     public String value() {
         return value;
     }
@@ -151,19 +166,19 @@ public final class Cookie {
     }
 
     /**
-     * For a stored cookie, whether it is sent only to exactly {@link #domain()} (RFC 6265 section 5.3
-     * step 6: it came without a Domain attribute); false for a parsed cookie.
+     * {@return for a stored cookie, whether it is sent only to exactly {@link #domain()}} (RFC 6265 section
+     * 5.3 step 6: it came without a Domain attribute); false for a parsed cookie.
      */
     public boolean hostOnly() {
         return hostOnly;
     }
 
-    /** When a jar first stored a cookie of this name, domain and path; empty for a parsed cookie. */
+    /** {@return when a jar first stored a cookie of this name, domain and path; empty for a parsed cookie} */
     public Optional<Instant> creationTime() {
         return Optional.ofNullable(creationTime);
     }
 
-    /** When a jar last stored or returned this cookie; empty for a parsed cookie. */
+    /** {@return when a jar last stored or returned this cookie; empty for a parsed cookie} */
     public Optional<Instant> lastAccessTime() {
         return Optional.ofNullable(lastAccessTime);
     }
@@ -273,6 +288,7 @@ public final class Cookie {
         /**
          * The Domain attribute (a jar resolves and checks it), or for a stored cookie its domain.
          *
+         * @param domain the domain, or null or empty for none
          * @return this builder
          */
         public Builder domain(String domain) {
@@ -283,6 +299,12 @@ public final class Cookie {
             return this;
         }
 
+        /**
+         * The Path attribute, or for a stored cookie its path.
+         *
+         * @param path the path, or null or empty for none
+         * @return this builder
+         */
         public Builder path(String path) {
             if (path != null) {
                 checkAttribute("path of cookie " + Headers.quote(name), path);
@@ -291,6 +313,12 @@ public final class Cookie {
             return this;
         }
 
+        /**
+         * The Expires attribute, or for a stored cookie its expiry.
+         *
+         * @param expires the instant, or null for a session cookie
+         * @return this builder
+         */
         public Builder expires(Instant expires) {
             this.expires = expires;
             return this;
@@ -299,6 +327,7 @@ public final class Cookie {
         /**
          * Max-Age; zero or negative asks a jar to delete the cookie (RFC 6265 section 5.2.2).
          *
+         * @param maxAge the lifetime from when a jar receives the cookie, or null for none
          * @return this builder
          */
         public Builder maxAge(Duration maxAge) {
@@ -306,16 +335,34 @@ public final class Cookie {
             return this;
         }
 
+        /**
+         * The Secure attribute: the cookie is sent over secure channels only.
+         *
+         * @param secure whether the attribute is present
+         * @return this builder
+         */
         public Builder secure(boolean secure) {
             this.secure = secure;
             return this;
         }
 
+        /**
+         * The HttpOnly attribute (kept; an HTTP client sends such cookies like any other).
+         *
+         * @param httpOnly whether the attribute is present
+         * @return this builder
+         */
         public Builder httpOnly(boolean httpOnly) {
             this.httpOnly = httpOnly;
             return this;
         }
 
+        /**
+         * The SameSite attribute (kept, not enforced).
+         *
+         * @param sameSite the value, or null for none
+         * @return this builder
+         */
         public Builder sameSite(SameSite sameSite) {
             this.sameSite = sameSite;
             return this;
@@ -324,6 +371,7 @@ public final class Cookie {
         /**
          * Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it.
          *
+         * @param hostOnly whether the cookie goes to its exact domain only
          * @return this builder
          */
         public Builder hostOnly(boolean hostOnly) {
@@ -334,6 +382,7 @@ public final class Cookie {
         /**
          * Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it.
          *
+         * @param creationTime when the jar first stored the cookie, or null
          * @return this builder
          */
         public Builder creationTime(Instant creationTime) {
@@ -344,6 +393,7 @@ public final class Cookie {
         /**
          * Set by a jar on stored cookies; {@link CookieJar#setCookies} ignores it.
          *
+         * @param lastAccessTime when the jar last stored or returned the cookie, or null
          * @return this builder
          */
         public Builder lastAccessTime(Instant lastAccessTime) {
@@ -351,6 +401,7 @@ public final class Cookie {
             return this;
         }
 
+        /** {@return the cookie with the attributes set so far} */
         public Cookie build() {
             return new Cookie(this);
         }

@@ -19,12 +19,17 @@ public interface CookieJar {
      * Takes the cookies set by a response to a request for {@code uri}, already parsed with
      * {@link Cookie#parse}. The jar may store, replace, delete or ignore each of them as its policy
      * says; it never throws for a cookie it refuses.
+     *
+     * @param uri the URL of the request whose response set the cookies
+     * @param cookies the cookies in the order the Set-Cookie fields came
      */
     void setCookies(URI uri, List<Cookie> cookies);
 
     /**
      * {@return the cookies to send in a request for {@code uri}, in the order they go in the Cookie header;
      * empty when there are none or the scheme is not http or https}
+     *
+     * @param uri the URL of the request about to be sent
      */
     List<Cookie> cookies(URI uri);
 
@@ -41,7 +46,7 @@ public interface CookieJar {
         return inMemoryBuilder().build();
     }
 
-    /** Configures an in-memory jar's public suffix list and clock. */
+    /** {@return a builder for an in-memory jar with another public suffix list or clock} */
     static InMemoryBuilder inMemoryBuilder() {
         return new InMemoryBuilder();
     }
@@ -49,6 +54,8 @@ public interface CookieJar {
     /**
      * {@return the value of a Cookie request header for {@code cookies}: {@code name=value} pairs joined with
      * "; " (RFC 6265 section 5.4 step 4), in the order given; empty for no cookies}
+     *
+     * @param cookies the cookies to send, as {@link #cookies(URI)} returns them
      */
     static String header(List<Cookie> cookies) {
         StringBuilder sb = new StringBuilder();
@@ -69,18 +76,29 @@ public interface CookieJar {
         private InMemoryBuilder() {
         }
 
-        /** {@return the list that decides which Domain attributes are public suffixes; default: Mozilla's} */
+        /**
+         * The list that decides which Domain attributes are public suffixes; default: Mozilla's.
+         *
+         * @param publicSuffixList the list, for example one read with {@link PublicSuffixList#load}
+         * @return this builder
+         */
         public InMemoryBuilder publicSuffixList(PublicSuffixList publicSuffixList) {
             this.publicSuffixList = Objects.requireNonNull(publicSuffixList, "publicSuffixList");
             return this;
         }
 
-        /** {@return the clock for expiry, creation and last-access times; default: the system UTC clock} */
+        /**
+         * The clock for expiry, creation and last-access times; default: the system UTC clock.
+         *
+         * @param clock the clock, e.g. a fixed one in tests
+         * @return this builder
+         */
         public InMemoryBuilder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 
+        /** {@return a new, empty jar with this list and clock} */
         public InMemoryCookieJar build() {
             return new InMemoryCookieJar(publicSuffixList, clock);
         }

@@ -30,12 +30,18 @@ public final class Headers {
         this.size = size;
     }
 
-    /** Returns an empty header set. */
+    /** {@return the empty header set} */
     public static Headers empty() {
         return EMPTY;
     }
 
-    /** Returns headers from alternating names and values: {@code of("Accept", "text/plain", "X-A", "1")}. */
+    /**
+     * Returns headers from alternating names and values: {@code of("Accept", "text/plain", "X-A", "1")}.
+     *
+     * @param namesAndValues an even number of strings: name, value, name, value...
+     * @return the headers, in the order given
+     * @throws IllegalArgumentException when the count is odd or a name or value is invalid
+     */
     public static Headers of(String... namesAndValues) {
         if (namesAndValues.length % 2 != 0) {
             throw new IllegalArgumentException("Headers.of needs name/value pairs, got " + namesAndValues.length + " strings");
@@ -58,28 +64,41 @@ public final class Headers {
         return new Builder(Arrays.copyOf(namesAndValues, Math.max(8, size * 2)), size);
     }
 
-    /** {@return number of fields (a name with two values counts twice)} */
+    /** {@return the number of fields (a name with two values counts twice)} */
     public int size() {
         return size;
     }
 
+    /** {@return whether there are no fields} */
     public boolean isEmpty() {
         return size == 0;
     }
 
-    /** Name of field {@code i}, as it was given. */
+    /**
+     * {@return the name of field {@code i}, as it was given}
+     *
+     * @param i the field's index, from 0 to {@link #size()} - 1, in the order the fields were added
+     */
     public String name(int i) {
         Objects.checkIndex(i, size);
         return namesAndValues[2 * i];
     }
 
-    /** Value of field {@code i}. */
+    /**
+     * {@return the value of field {@code i}}
+     *
+     * @param i the field's index, from 0 to {@link #size()} - 1
+     */
     public String value(int i) {
         Objects.checkIndex(i, size);
         return namesAndValues[2 * i + 1];
     }
 
-    /** First value of {@code name}, or {@code null} when absent. */
+    /**
+     * {@return the first value of {@code name}, or {@code null} when absent}
+     *
+     * @param name the field name, any case
+     */
     public String first(String name) {
         for (int i = 0; i < size; i++) {
             if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
@@ -89,7 +108,11 @@ public final class Headers {
         return null;
     }
 
-    /** {@return every value of {@code name} in order; empty when absent} */
+    /**
+     * {@return every value of {@code name} in order; empty when absent}
+     *
+     * @param name the field name, any case
+     */
     public List<String> all(String name) {
         List<String> values = null;
         for (int i = 0; i < size; i++) {
@@ -103,12 +126,22 @@ public final class Headers {
         return values == null ? List.of() : Collections.unmodifiableList(values);
     }
 
-    /** {@return whether a field called {@code name} is present} */
+    /**
+     * {@return whether a field called {@code name} is present}
+     *
+     * @param name the field name, any case
+     */
     public boolean contains(String name) {
         return first(name) != null;
     }
 
-    /** {@return whether {@code name} has a comma-separated element equal (ignoring case) to {@code token}} */
+    /**
+     * {@return whether {@code name} has a comma-separated element equal (ignoring case) to {@code token}}
+     * Every value of the field is searched, e.g. {@code containsToken("Connection", "close")}.
+     *
+     * @param name the field name, any case
+     * @param token the element to look for
+     */
     public boolean containsToken(String name, String token) {
         for (int i = 0; i < size; i++) {
             if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
@@ -122,12 +155,12 @@ public final class Headers {
         return false;
     }
 
-    /** Distinct names in first-seen order, as first spelled. */
+    /** {@return the distinct names in first-seen order, as first spelled} */
     public Set<String> names() {
         return map().keySet();
     }
 
-    /** Name to values, in first-seen order; the map's keys are spelled as first given. */
+    /** {@return a map from name to values, in first-seen order; the map's keys are spelled as first given} */
     public Map<String, List<String>> map() {
         Map<String, List<String>> byLower = new LinkedHashMap<>();
         Map<String, List<String>> result = new LinkedHashMap<>();
@@ -145,7 +178,11 @@ public final class Headers {
         return Collections.unmodifiableMap(result);
     }
 
-    /** Calls {@code action} with every field in order. */
+    /**
+     * Calls {@code action} with every field in order.
+     *
+     * @param action called with each name and value; a name with two values is passed twice
+     */
     public void forEach(BiConsumer<String, String> action) {
         for (int i = 0; i < size; i++) {
             action.accept(namesAndValues[2 * i], namesAndValues[2 * i + 1]);
@@ -217,7 +254,10 @@ public final class Headers {
         /**
          * Adds a field, keeping any existing values of the same name.
          *
+         * @param name the field name, a token
+         * @param value the value, without control characters other than HTAB
          * @return this builder
+         * @throws IllegalArgumentException when the name or value is invalid
          */
         public Builder add(String name, String value) {
             checkName(name);
@@ -234,7 +274,10 @@ public final class Headers {
         /**
          * Replaces every value of {@code name} with this one (placed where the name first was).
          *
+         * @param name the field name, a token
+         * @param value the value, without control characters other than HTAB
          * @return this builder
+         * @throws IllegalArgumentException when the name or value is invalid
          */
         public Builder set(String name, String value) {
             checkName(name);
@@ -253,6 +296,7 @@ public final class Headers {
         /**
          * Removes every value of {@code name}.
          *
+         * @param name the field name, any case
          * @return this builder
          */
         public Builder remove(String name) {
@@ -263,6 +307,7 @@ public final class Headers {
         /**
          * Adds every field of {@code headers}.
          *
+         * @param headers the fields to add after those already here
          * @return this builder
          */
         public Builder addAll(Headers headers) {
@@ -272,7 +317,11 @@ public final class Headers {
             return this;
         }
 
-        /** First value of {@code name} added so far, or {@code null}. */
+        /**
+         * {@return the first value of {@code name} added so far, or {@code null}}
+         *
+         * @param name the field name, any case
+         */
         public String first(String name) {
             for (int i = 0; i < size; i++) {
                 if (namesAndValues[2 * i].equalsIgnoreCase(name)) {
@@ -295,6 +344,7 @@ public final class Headers {
             size = w;
         }
 
+        /** {@return the headers added so far; the builder may go on to build others} */
         public Headers build() {
             return size == 0 ? EMPTY : new Headers(Arrays.copyOf(namesAndValues, 2 * size), size);
         }

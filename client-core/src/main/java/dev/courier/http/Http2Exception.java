@@ -9,16 +9,31 @@ import java.util.OptionalInt;
  * stream id the server processed and its debug data.
  */
 public final class Http2Exception extends IOException {
+    /** The HTTP/2 error code. */
     private final long errorCode;
+    /** The GOAWAY's last stream id, or -1 for a stream reset. */
     private final int lastStreamId;
+    /** The GOAWAY's debug data, or empty. */
     private final String debugData;
 
-    /** A stream reset (RST_STREAM). */
+    /**
+     * A stream reset (RST_STREAM).
+     *
+     * @param message what happened, for the exception's message
+     * @param errorCode the RST_STREAM's error code
+     */
     public Http2Exception(String message, long errorCode) {
         this(message, errorCode, -1, "");
     }
 
-    /** A GOAWAY: {@code lastStreamId} is the highest stream the server may have processed. */
+    /**
+     * A GOAWAY: {@code lastStreamId} is the highest stream the server may have processed.
+     *
+     * @param message what happened, for the exception's message
+     * @param errorCode the GOAWAY's error code
+     * @param lastStreamId the GOAWAY's last stream id, 0 or more
+     * @param debugData the GOAWAY's debug data as text, or null for none
+     */
     public Http2Exception(String message, long errorCode, int lastStreamId, String debugData) {
         super(message);
         this.errorCode = errorCode;
@@ -45,12 +60,12 @@ public final class Http2Exception extends IOException {
         return lastStreamId >= 0;
     }
 
-    /** For a GOAWAY, the last stream id the server processed. */
+    /** {@return for a GOAWAY, the last stream id the server processed; empty for a stream reset} */
     public OptionalInt lastStreamId() {
         return lastStreamId >= 0 ? OptionalInt.of(lastStreamId) : OptionalInt.empty();
     }
 
-    /** For a GOAWAY, the server's debug data as text (often a reason), else empty. */
+    /** {@return for a GOAWAY, the server's debug data as text (often a reason), else empty} */
     public String debugData() {
         return debugData;
     }

@@ -31,6 +31,10 @@ public final class Proxy {
     /**
      * Parses and validates a proxy URI. One without a scheme is taken as http (Go's rule), including
      * {@code host:port}, which {@link URI} reads as scheme "host" with an opaque part.
+     *
+     * @param uri the proxy's URI: scheme, host, optional port and credentials; no path
+     * @return the proxy
+     * @throws IllegalArgumentException naming what is wrong (the password hidden)
      */
     public static Proxy of(URI uri) {
         Objects.requireNonNull(uri, "proxy uri");

@@ -15,15 +15,23 @@ import java.util.Optional;
 @FunctionalInterface
 public interface ProxySelector {
 
-    /** {@return the proxy for {@code request}, or empty to connect directly} */
+    /**
+     * {@return the proxy for {@code request}, or empty to connect directly}
+     *
+     * @param request the request about to be sent (each hop of a redirect is asked for)
+     */
     Optional<Proxy> select(Request request);
 
-    /** Always direct. */
+    /** {@return a selector that always connects directly: the Transport's default} */
     static ProxySelector none() {
         return request -> Optional.empty();
     }
 
-    /** Always through {@code proxy}. */
+    /**
+     * {@return a selector that sends every request through {@code proxy}}
+     *
+     * @param proxy the proxy for every request, loopback ones included
+     */
     static ProxySelector of(Proxy proxy) {
         Objects.requireNonNull(proxy, "proxy");
         Optional<Proxy> fixed = Optional.of(proxy);
@@ -34,6 +42,9 @@ public interface ProxySelector {
      * Go's {@code ProxyFromEnvironment}, from this process's environment: HTTP_PROXY for http requests,
      * HTTPS_PROXY for https (upper case first, then lower case); NO_PROXY exempts hosts; localhost and
      * loopback addresses are never proxied. See {@link #fromEnvironment(Map)}.
+     *
+     * @return a selector with the variables as they are now (read once, here)
+     * @throws IllegalArgumentException when a variable's value is not a URL, naming the variable
      */
     static ProxySelector fromEnvironment() {
         return fromEnvironment(System.getenv());
@@ -49,6 +60,10 @@ public interface ProxySelector {
      * given without a scheme ({@code proxy:3128}) is http. A value that is not a URL fails here, naming
      * the variable; one whose scheme Courier cannot speak ({@code foo://proxy:1}) fails every request that
      * would use it, naming the variable, the value (password hidden) and the schemes Courier speaks.
+     *
+     * @param environment variable names to values, as {@link System#getenv()} gives them
+     * @return a selector with these variables
+     * @throws IllegalArgumentException when a variable's value is not a URL, naming the variable
      */
     static ProxySelector fromEnvironment(Map<String, String> environment) {
         return EnvironmentProxies.parse(environment);
@@ -57,6 +72,10 @@ public interface ProxySelector {
     /**
      * Adapts a JDK {@link java.net.ProxySelector}: its first HTTP proxy is used as an http proxy, its first
      * SOCKS proxy as socks5, DIRECT (or nothing) as no proxy.
+     *
+     * @param jdk the JDK selector, asked with each request's URI (it must not block: it runs on the caller's
+     *     thread, which may be an event loop)
+     * @return a selector that asks {@code jdk}
      */
     static ProxySelector from(java.net.ProxySelector jdk) {
         Objects.requireNonNull(jdk, "jdk proxy selector");

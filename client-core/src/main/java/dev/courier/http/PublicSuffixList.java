@@ -26,6 +26,8 @@ public interface PublicSuffixList {
     /**
      * {@return the public suffix of {@code domain}, in lower-case ASCII (IDN labels as punycode A-labels)} The
      * domain is a host name in either form, without a trailing dot.
+     *
+     * @param domain a host name, e.g. "www.bbc.co.uk"
      */
     String publicSuffix(String domain);
 
@@ -43,6 +45,10 @@ public interface PublicSuffixList {
      * Reads a list in the publicsuffix.org format (UTF-8, "//" comments, "*." wildcard and "!"
      * exception rules), for example a fresher copy such as Debian's
      * {@code /usr/share/publicsuffix/public_suffix_list.dat}.
+     *
+     * @param file the list to read, whole, now
+     * @return the list's rules, safe for concurrent use
+     * @throws IOException when the file cannot be read
      */
     static PublicSuffixList load(Path file) throws IOException {
         try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {

@@ -15,11 +15,23 @@ import java.util.Objects;
 @FunctionalInterface
 public interface RedirectPolicy {
 
+    /**
+     * Decides about one redirect. A runtime exception it throws fails the call like
+     * {@link Decision#fail(Throwable)}.
+     *
+     * @param next the request the redirect leads to: the Location resolved, the method and body as Go's rules
+     *     keep or change them, the credentials and cookies for the new host
+     * @param via the requests sent so far in this call, oldest first (the original request first); never empty
+     * @return what to do
+     */
     Decision decide(Request next, List<Request> via);
 
     /**
      * Go's default rule with {@code max} in place of 10: fails with "stopped after N redirects" once
      * {@code max} requests have been sent, so a chain may take at most {@code max - 1} redirects.
+     *
+     * @param max the number of requests a call may send, at least 1; {@code follow(10)} is Go's default
+     * @return the policy
      */
     static RedirectPolicy follow(int max) {
         if (max < 1) {
@@ -30,7 +42,7 @@ public interface RedirectPolicy {
                 : Decision.follow();
     }
 
-    /** Never follows: every redirect response is returned as it is. */
+    /** {@return a policy that never follows: every redirect response is returned as it is} */
     static RedirectPolicy none() {
         return (next, via) -> Decision.stop();
     }
@@ -48,12 +60,12 @@ public interface RedirectPolicy {
             this.follow = follow;
         }
 
-        /** Send the next request. */
+        /** {@return the decision to send the next request} */
         public static Decision follow() {
             return FOLLOW;
         }
 
-        /** Return the redirect response to the caller, body unread and open. */
+        /** {@return the decision to return the redirect response to the caller, body unread and open} */
         public static Decision stop() {
             return STOP;
         }
@@ -62,11 +74,15 @@ public interface RedirectPolicy {
          * Fail the call with {@code cause}, wrapped in a RequestException ({@code Phase.CLIENT}) that names
          * the refused request: its method and URL (the resolved Location, password hidden), as Go's
          * {@code Get "/?n=10": stopped after 10 redirects} names the Location.
+         *
+         * @param cause why the call fails; the RequestException's cause
+         * @return the decision
          */
         public static Decision fail(Throwable cause) {
             return new Decision(Objects.requireNonNull(cause, "cause"), false);
         }
 
+        /** {@return whether this is {@link #follow()}} */
         public boolean isFollow() {
             return follow;
         }

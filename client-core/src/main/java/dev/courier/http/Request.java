@@ -84,7 +84,7 @@ public final class Request {
         return b;
     }
 
-    /** {@return the method, upper case as given, e.g. GET} */
+    /** {@return the method as given, e.g. GET (methods are case-sensitive)} */
     public String method() {
         return method;
     }

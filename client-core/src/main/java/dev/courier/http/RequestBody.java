@@ -27,12 +27,21 @@ public abstract class RequestBody {
     protected RequestBody() {
     }
 
-    /** {@return the body from an array (not copied: do not change it while requests use it)} Replayable. */
+    /**
+     * {@return the body from an array (not copied: do not change it while requests use it)} Replayable.
+     *
+     * @param bytes the body's bytes, all of them
+     */
     public static RequestBody of(byte[] bytes) {
         return new BytesRequestBody(Objects.requireNonNull(bytes, "bytes"), 0, bytes.length);
     }
 
-    /** {@return the body from a string in the given charset} Replayable. */
+    /**
+     * {@return the body from a string in the given charset} Replayable.
+     *
+     * @param text the text to send
+     * @param charset the encoding (the caller states it in Content-Type)
+     */
     public static RequestBody of(String text, Charset charset) {
         return of(text.getBytes(charset));
     }
@@ -40,6 +49,8 @@ public abstract class RequestBody {
     /**
      * {@return the body from a file, read when sent (zero-copy with sendfile on plaintext connections)}
      * Replayable. The file must exist and be readable now; its size now is the Content-Length.
+      *
+      * @param file a readable regular file
      */
     public static RequestBody ofFile(Path file) {
         try {
@@ -52,17 +63,25 @@ public abstract class RequestBody {
     /**
      * {@return a body produced once by {@code publisher}; {@code length} bytes, or -1 when unknown (sent
      * chunked)} Not replayable: a request carrying it is never retried with it.
+      *
+      * @param publisher the bytes, subscribed to once; it must honour the subscriber's demand
+      * @param length the exact number of bytes it will publish, or -1
      */
     public static RequestBody ofPublisher(Flow.Publisher<ByteBuffer> publisher, long length) {
         return new PublisherRequestBody(() -> publisher, length, false);
     }
 
-    /** {@return a replayable body: {@code publishers} supplies a fresh publisher of the same bytes each time} */
+    /**
+     * {@return a replayable body: {@code publishers} supplies a fresh publisher of the same bytes each time}
+     *
+     * @param publishers called for each attempt (retries and 307/308 redirects) for a new publisher
+     * @param length the exact number of bytes each publisher publishes, or -1
+     */
     public static RequestBody ofPublisher(Supplier<Flow.Publisher<ByteBuffer>> publishers, long length) {
         return new PublisherRequestBody(publishers, length, true);
     }
 
-    /** Length in bytes, or -1 when unknown. */
+    /** {@return the length in bytes, or -1 when unknown} */
     public abstract long contentLength();
 
     /** {@return whether {@link #publisher()} may be called again to send the same bytes again} */

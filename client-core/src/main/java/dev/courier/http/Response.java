@@ -21,7 +21,10 @@ public interface Response extends AutoCloseable {
     /** {@return the protocol the response came over} */
     Protocol protocol();
 
-    /** Response header fields. With {@link #uncompressed()}, Content-Encoding and Content-Length are removed. */
+    /**
+     * {@return the response header fields} With {@link #uncompressed()}, Content-Encoding and Content-Length
+     * are removed.
+     */
     Headers headers();
 
     /** {@return the request that produced this response (for a Client following redirects, the last hop's)} */
@@ -36,7 +39,10 @@ public interface Response extends AutoCloseable {
     /** {@return the body; a publisher that can be subscribed once} */
     ResponseBody body();
 
-    /** Trailer fields, available once the body has been read to the end (empty when the server sent none). */
+    /**
+     * {@return the trailer fields, available once the body has been read to the end (empty when the server
+     * sent none)} The stage fails when the body fails.
+     */
     CompletionStage<Headers> trailers();
 
     /** {@return the response whose redirect led to this one, when a Client followed a redirect} */
@@ -44,20 +50,20 @@ public interface Response extends AutoCloseable {
         return Optional.empty();
     }
 
-    /** For a 101 Switching Protocols response, the connection now owned by the caller; else empty. */
+    /** {@return for a 101 Switching Protocols response, the connection now owned by the caller; else empty} */
     default Optional<UpgradedConnection> upgradedConnection() {
         return Optional.empty();
     }
 
     /**
-     * For a response that came over TLS (https), the TLS session of its connection: protocol version,
-     * cipher suite, peer certificates; else empty.
+     * {@return for a response that came over TLS (https), the TLS session of its connection: protocol
+     * version, cipher suite, peer certificates; else empty}
      */
     default Optional<javax.net.ssl.SSLSession> tlsSession() {
         return Optional.empty();
     }
 
-    /** Identifies the connection (e.g. "c7") the response came over, for logs and debugging. */
+    /** {@return the id of the connection (e.g. "c7") the response came over, for logs and debugging} */
     String connectionId();
 
     /** Cancels the body if it has not been read to the end; idempotent. */

@@ -25,21 +25,37 @@ public abstract class ResponseBody implements Flow.Publisher<ByteBuffer>, AutoCl
     /** {@return the declared length in bytes, or -1 when unknown (chunked, read until close, or decompressed)} */
     public abstract long contentLength();
 
-    /** Reads the whole body into an array. */
+    /** {@return a future completed with the whole body, or with the body's failure} */
     public abstract CompletableFuture<byte[]> bytes();
 
-    /** Reads the whole body as text in the charset the Content-Type names, UTF-8 otherwise. */
+    /**
+     * {@return a future completed with the whole body as text in the charset the Content-Type names, UTF-8
+     * otherwise}
+     */
     public abstract CompletableFuture<String> text();
 
-    /** Reads the whole body as text in {@code charset}. */
+    /**
+     * {@return a future completed with the whole body as text in {@code charset}}
+     *
+     * @param charset the charset to decode with, whatever the Content-Type says
+     */
     public CompletableFuture<String> text(Charset charset) {
         return bytes().thenApply(b -> new String(b, charset));
     }
 
-    /** Streams the body into {@code file} (created or truncated) without blocking an event loop; completes with the file. */
+    /**
+     * Streams the body into {@code file} (created or truncated) without blocking an event loop.
+     *
+     * @param file the file to write
+     * @return a future completed with {@code file} once the whole body is written, or with the failure
+     */
     public abstract CompletableFuture<Path> toFile(Path file);
 
-    /** Reads and drops the rest of the body, so that the connection can be reused; completes with the byte count. */
+    /**
+     * Reads and drops the rest of the body, so that the connection can be reused.
+     *
+     * @return a future completed with the number of bytes dropped
+     */
     public abstract CompletableFuture<Long> discard();
 
     /**

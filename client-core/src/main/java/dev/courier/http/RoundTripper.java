@@ -22,5 +22,12 @@ import java.util.concurrent.CompletableFuture;
  */
 @FunctionalInterface
 public interface RoundTripper {
+    /**
+     * Performs one exchange under the contract above.
+     *
+     * @param request the request to send; a round tripper must not change it (derive a new one with
+     *     {@link Request#toBuilder()})
+     * @return a future completed with the response once its head arrived, or with a {@link RequestException}
+     */
     CompletableFuture<Response> roundTrip(Request request);
 }

@@ -29,6 +29,14 @@ import java.util.Objects;
  */
 public record RouteKey(Proxy proxy, String scheme, String host, int port) {
 
+    /**
+     * Normalizes the key: scheme and host lower case, brackets removed from an IPv6 host.
+     *
+     * @param proxy the proxy, or {@code null} for a direct connection
+     * @param scheme "http" or "https", any case
+     * @param host the origin host, any case, IPv6 literals with or without brackets
+     * @param port the origin port
+     */
     public RouteKey {
         Objects.requireNonNull(scheme, "scheme");
         Objects.requireNonNull(host, "host");
@@ -39,16 +47,22 @@ public record RouteKey(Proxy proxy, String scheme, String host, int port) {
         }
     }
 
-    /** {@return the route of {@code request}'s URI through {@code proxy}, or direct when it is null} */
+    /**
+     * {@return the route of {@code request}'s URI through {@code proxy}, or direct when it is null}
+     *
+     * @param request the request whose scheme, host and port make the route
+     * @param proxy the proxy chosen for it, or null
+     */
     public static RouteKey of(Request request, Proxy proxy) {
         return new RouteKey(proxy, request.uri().getScheme(), request.uri().getHost(), request.port());
     }
 
+    /** {@return whether connections on this route speak TLS to the origin (scheme https)} */
     public boolean isTls() {
         return scheme.equals("https");
     }
 
-    /** host:port, IPv6 literals in brackets. */
+    /** {@return host:port, IPv6 literals in brackets} */
     public String hostPort() {
         return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
     }

@@ -22,7 +22,14 @@ public record TransportStats(Map<RouteKey, RouteStats> routes) {
      *                HTTP/1.1; over HTTP/2 one connection carries many
      */
     public record RouteStats(int idle, int active, int pending, int total, int streams) {
-        /** Counts of an HTTP/1.1 route, where each active connection carries one request. */
+        /**
+         * Counts of an HTTP/1.1 route, where each active connection carries one request.
+         *
+         * @param idle connections open and unused
+         * @param active connections carrying a request (and the requests in flight)
+         * @param pending requests waiting for a connection
+         * @param total open connections plus dials in progress
+         */
         public RouteStats(int idle, int active, int pending, int total) {
             this(idle, active, pending, total, active);
         }
@@ -34,27 +41,27 @@ public record TransportStats(Map<RouteKey, RouteStats> routes) {
         }
     }
 
-    /** Sum of active connections over all routes. */
+    /** {@return the sum of active connections over all routes} */
     public int active() {
         return routes.values().stream().mapToInt(RouteStats::active).sum();
     }
 
-    /** Sum of idle connections over all routes. */
+    /** {@return the sum of idle connections over all routes} */
     public int idle() {
         return routes.values().stream().mapToInt(RouteStats::idle).sum();
     }
 
-    /** Sum of requests in flight over all routes (HTTP/2 streams count one each). */
+    /** {@return the sum of requests in flight over all routes (HTTP/2 streams count one each)} */
     public int streams() {
         return routes.values().stream().mapToInt(RouteStats::streams).sum();
     }
 
-    /** Sum of waiting requests over all routes. */
+    /** {@return the sum of waiting requests over all routes} */
     public int pending() {
         return routes.values().stream().mapToInt(RouteStats::pending).sum();
     }
 
-    /** Sum of open connections and dials over all routes. */
+    /** {@return the sum of open connections and dials over all routes} */
     public int total() {
         return routes.values().stream().mapToInt(RouteStats::total).sum();
     }

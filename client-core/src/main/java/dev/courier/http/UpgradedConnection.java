@@ -10,7 +10,12 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface UpgradedConnection extends AutoCloseable {
 
-    /** Writes {@code data} (copied before the call returns) and completes once it was flushed to the socket. */
+    /**
+     * Writes {@code data} (copied before the call returns).
+     *
+     * @param data the bytes from its position to its limit; the buffer is the caller's again on return
+     * @return a future completed once the bytes were flushed to the socket, or failed with the write's error
+     */
     CompletableFuture<Void> write(ByteBuffer data);
 
     /** Closes the connection; the body publisher then completes. */
