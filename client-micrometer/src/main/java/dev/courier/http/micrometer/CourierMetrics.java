@@ -66,6 +66,13 @@ public final class CourierMetrics {
         this.connectionMetrics = b.connectionMetrics;
     }
 
+    /**
+     * Starts the metrics for {@code registry}.
+     *
+     * @param registry where the timers, counters and gauges are registered
+     * @return a builder with the defaults: no extra tags, {@code uri} from the {@link UriTemplate} attribute,
+     *     connection metrics on
+     */
     public static Builder builder(MeterRegistry registry) {
         return new Builder(registry);
     }
@@ -73,6 +80,10 @@ public final class CourierMetrics {
     /**
      * {@code next} with every exchange through it measured. When {@code next} is a {@link Transport}, its
      * pool is also reported, by a {@link TransportPoolMetrics} bound to this registry.
+     *
+     * @param next the round tripper to measure: a Transport, or middleware around one
+     * @return a round tripper that sends through {@code next} and times each exchange; give it to
+     *     {@code Client.Builder.transport}
      */
     public RoundTripper instrument(RoundTripper next) {
         Objects.requireNonNull(next, "next");
@@ -152,7 +163,12 @@ public final class CourierMetrics {
             this.registry = Objects.requireNonNull(registry, "registry");
         }
 
-        /** Tags added to every meter (e.g. {@code client.name}). */
+        /**
+         * Tags added to every meter (e.g. {@code client.name}).
+         *
+         * @param tags the tags, added to those given before
+         * @return this builder
+         */
         public Builder tags(Iterable<Tag> tags) {
             this.tags = this.tags.and(Objects.requireNonNull(tags, "tags"));
             return this;
@@ -161,6 +177,9 @@ public final class CourierMetrics {
         /**
          * The {@code uri} tag of a request; by default its {@link UriTemplate} attribute, else {@code none}.
          * Return a template, never a raw path: each value makes a timer.
+         *
+         * @param mapper called on the event loop for each request (it must not block); it returns the tag value
+         * @return this builder
          */
         public Builder uriMapper(Function<Request, String> mapper) {
             this.uriMapper = Objects.requireNonNull(mapper, "mapper");
@@ -171,12 +190,16 @@ public final class CourierMetrics {
          * Whether to attach a trace to each request for the DNS, connect, TLS, reuse and retry meters
          * (default true). Off, only {@value #REQUESTS} and the pool gauges remain, and the request is passed
          * down as it came.
+         *
+         * @param enabled whether to record the connection meters
+         * @return this builder
          */
         public Builder connectionMetrics(boolean enabled) {
             this.connectionMetrics = enabled;
             return this;
         }
 
+        /** {@return the metrics, ready to {@link CourierMetrics#instrument instrument} round trippers} */
         public CourierMetrics build() {
             return new CourierMetrics(this);
         }

@@ -13,6 +13,11 @@ public class CourierObservationContext extends RequestReplySenderContext<Request
     private final Request original;
     private Request request;
 
+    /**
+     * A context for one exchange of {@code request}; its carrier is a builder of that request.
+     *
+     * @param request the request as the caller gave it
+     */
     public CourierObservationContext(Request request) {
         super((builder, name, value) -> {
             if (builder != null) {
@@ -25,12 +30,12 @@ public class CourierObservationContext extends RequestReplySenderContext<Request
         setRemoteServiceAddress(request.uri().getScheme() + "://" + request.uri().getHost() + ":" + request.port());
     }
 
-    /** The request as the caller gave it, before propagation headers. */
+    /** {@return the request as the caller gave it, before propagation headers} */
     public Request originalRequest() {
         return original;
     }
 
-    /** The request as sent (with propagation headers, once the observation started). */
+    /** {@return the request as sent (with propagation headers, once the observation started)} */
     public Request request() {
         return request;
     }

@@ -34,11 +34,22 @@ public final class CourierObservations {
         this.convention = b.convention;
     }
 
+    /**
+     * Starts the observations for {@code registry}.
+     *
+     * @param registry the registry whose handlers (timers, tracing) receive each observation; a no-op
+     *     registry leaves requests untouched
+     * @return a builder with the default convention
+     */
     public static Builder builder(ObservationRegistry registry) {
         return new Builder(registry);
     }
 
-    /** {@code next} with every exchange through it observed. */
+    /**
+     * {@return a round tripper that sends through {@code next} and observes every exchange}
+     *
+     * @param next the round tripper to observe: a Transport, or middleware around one
+     */
     public RoundTripper instrument(RoundTripper next) {
         Objects.requireNonNull(next, "next");
         return request -> roundTrip(next, request);
@@ -107,12 +118,18 @@ public final class CourierObservations {
             this.registry = Objects.requireNonNull(registry, "registry");
         }
 
-        /** A convention to use instead of the default (a registry's global convention still takes precedence). */
+        /**
+         * A convention to use instead of the default (a registry's global convention still takes precedence).
+         *
+         * @param convention names the observation and gives its key values
+         * @return this builder
+         */
         public Builder convention(CourierObservationConvention convention) {
             this.convention = Objects.requireNonNull(convention, "convention");
             return this;
         }
 
+        /** {@return the observations, ready to {@link CourierObservations#instrument instrument} round trippers} */
         public CourierObservations build() {
             return new CourierObservations(this);
         }

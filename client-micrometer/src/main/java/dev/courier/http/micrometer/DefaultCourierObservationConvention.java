@@ -14,6 +14,7 @@ import java.util.Locale;
  * {@code protocol}; high-cardinality key {@code http.url} (without password).
  */
 public class DefaultCourierObservationConvention implements CourierObservationConvention {
+    /** The observation's name, and so its timer's: {@value}. */
     public static final String NAME = CourierMetrics.REQUESTS;
 
     /** The shared instance. */

@@ -37,6 +37,12 @@ public final class TransportPoolMetrics implements MeterBinder {
     private record Gauge(MultiGauge meter, ToIntFunction<TransportStats.RouteStats> count) {
     }
 
+    /**
+     * Gauges for {@code transport}'s pool; nothing is registered until {@link #bindTo}.
+     *
+     * @param transport the transport whose {@link Transport#stats()} the gauges read
+     * @param tags tags added to every gauge, besides the route's
+     */
     public TransportPoolMetrics(Transport transport, Iterable<io.micrometer.core.instrument.Tag> tags) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.tags = Tags.of(tags);

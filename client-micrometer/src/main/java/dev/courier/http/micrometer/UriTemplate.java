@@ -12,10 +12,20 @@ import java.util.Objects;
  */
 public record UriTemplate(String value) {
 
+    /**
+     * Checks the template.
+     *
+     * @param value the template, not null
+     */
     public UriTemplate {
         Objects.requireNonNull(value, "value");
     }
 
+    /**
+     * {@return the template {@code value}, for {@code Request.Builder.attribute}}
+     *
+     * @param value the template, e.g. {@code /users/{id}}
+     */
     public static UriTemplate of(String value) {
         return new UriTemplate(value);
     }

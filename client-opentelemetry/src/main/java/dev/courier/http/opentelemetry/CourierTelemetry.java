@@ -64,16 +64,29 @@ public final class CourierTelemetry {
                 : null;
     }
 
-    /** Spans and metrics from {@code openTelemetry}. */
+    /**
+     * {@return spans and metrics from {@code openTelemetry}, with the defaults}
+     *
+     * @param openTelemetry the configured OpenTelemetry (its tracer, meter and propagators are used)
+     */
     public static CourierTelemetry create(OpenTelemetry openTelemetry) {
         return builder(openTelemetry).build();
     }
 
+    /**
+     * {@return a builder for spans and metrics from {@code openTelemetry}}
+     *
+     * @param openTelemetry the configured OpenTelemetry (its tracer, meter and propagators are used)
+     */
     public static Builder builder(OpenTelemetry openTelemetry) {
         return new Builder(openTelemetry);
     }
 
-    /** {@code next} with every request through it traced and measured. */
+    /**
+     * {@return a round tripper that sends through {@code next} and traces and measures every request}
+     *
+     * @param next the round tripper to instrument: a Transport, or middleware around one
+     */
     public RoundTripper instrument(RoundTripper next) {
         return new TracingRoundTripper(Objects.requireNonNull(next, "next"), this);
     }
@@ -135,12 +148,18 @@ public final class CourierTelemetry {
             this.openTelemetry = Objects.requireNonNull(openTelemetry, "openTelemetry");
         }
 
-        /** Whether to record {@code http.client.request.duration} (default true). */
+        /**
+         * Whether to record {@code http.client.request.duration} (default true).
+         *
+         * @param enabled whether to record the histogram; spans are recorded either way
+         * @return this builder
+         */
         public Builder metrics(boolean enabled) {
             this.metrics = enabled;
             return this;
         }
 
+        /** {@return the instrumentation, ready to {@link CourierTelemetry#instrument instrument} round trippers} */
         public CourierTelemetry build() {
             return new CourierTelemetry(this);
         }

@@ -11,7 +11,7 @@ public final class BoringSsl {
     private BoringSsl() {
     }
 
-    /** True when the native library loaded. */
+    /** {@return true when the native library loaded here and is BoringSSL} */
     public static boolean isAvailable() {
         try {
             return OpenSsl.isAvailable() && isBoringSsl();
@@ -20,7 +20,7 @@ public final class BoringSsl {
         }
     }
 
-    /** Why it did not load, or null when it did. */
+    /** {@return why it did not load (the native library's load error), or null when it did} */
     public static Throwable unavailabilityCause() {
         try {
             Throwable cause = OpenSsl.unavailabilityCause();
@@ -39,14 +39,15 @@ public final class BoringSsl {
         return "BoringSSL".equals(OpenSsl.versionString());
     }
 
-    /** The library's own name for itself, e.g. "BoringSSL". */
+    /** {@return the library's own name for itself, e.g. "BoringSSL"} */
     public static String versionString() {
         return OpenSsl.versionString();
     }
 
     /**
-     * The engine as Transport's log line names it: "BoringSSL (OpenSSL 1.1.1 compatible, netty-tcnative
-     * 2.0.84.Final)". BoringSSL has no version numbers of its own; it reports the OpenSSL API level it mimics.
+     * {@return the engine as Transport's log line names it: "BoringSSL (OpenSSL 1.1.1 compatible,
+     * netty-tcnative 2.0.84.Final)"} BoringSSL has no version numbers of its own; it reports the OpenSSL API
+     * level it mimics. Call it only when {@link #isAvailable()}.
      */
     public static String description() {
         int v = OpenSsl.version();
