@@ -70,6 +70,48 @@ class LoopConfinementTest {
         assertThat(server.connectionCount()).isEqualTo(2);
     }
 
+    /**
+     * A request that needs a new connection (keep-alives off: one per request, as close-c16 runs) and is sent from
+     * a loop of the transport dials on that loop: otherwise the dial, the request on the new connection and its
+     * deadline's cancel each hand work to another loop, a thread wake-up per request (issue 13 item 2).
+     */
+    @org.junit.jupiter.api.Test
+    void requestsChainedOnALoopDialOnThatLoop() throws Exception {
+        TestServer server = courier.server();
+        CountingEventLoops loops = new CountingEventLoops(2);
+        Transport t = courier.transport(b -> b.ioTransport(IoTransport.NIO).eventLoops(loops).disableKeepAlives(true));
+        Client client = Client.newBuilder().transport(t).timeout(Duration.ofSeconds(30)).build();
+        Request request = Request.newBuilder(server.uri("/")).build();
+        Set<CountingLoop> owners = new LinkedHashSet<>();
+        for (int start = 0; start < 2; start++) {
+            // From the test thread, a dial takes the loops in turn; the chain then starts on the loop it landed on.
+            CountingLoop owner = loops.loopOf(sendAndRead(client, request).get(10, SECONDS));
+            assertThat(owner).isNotNull();
+            owners.add(owner);
+            loops.reset();
+            AtomicReference<Thread> last = new AtomicReference<>();
+            CompletableFuture<Void> chained = new CompletableFuture<>();
+            owner.execute(() -> chain(client, request, REQUESTS, last).whenComplete((v, e) -> {
+                if (e != null) {
+                    chained.completeExceptionally(e);
+                } else {
+                    chained.complete(null);
+                }
+            }));
+            chained.get(10, SECONDS);
+            assertThat(loops.loopOf(last.get())).as("the last response's loop").isSameAs(owner);
+            for (CountingLoop other : loops.loops()) {
+                if (other != owner) {
+                    assertThat(other.foreignTasks())
+                            .as("tasks handed to %s during %d requests chained on %s, each on a new connection", other,
+                                    REQUESTS, owner)
+                            .isZero();
+                }
+            }
+        }
+        assertThat(server.connectionCount()).isEqualTo(2 + 2 * REQUESTS);
+    }
+
     /** Sends {@code request}, reads its body, and completes with the thread the body completed on. */
     private static CompletableFuture<Thread> sendAndRead(Client client, Request request) {
         return client.send(request)
@@ -79,10 +121,16 @@ class LoopConfinementTest {
 
     /** {@code n} requests one after the other, each sent from the thread that completed the previous one. */
     private static CompletableFuture<Void> chain(Client client, Request request, int n) {
+        return chain(client, request, n, new AtomicReference<>());
+    }
+
+    /** As {@link #chain(Client, Request, int)}, leaving in {@code last} the thread the last response body completed on. */
+    private static CompletableFuture<Void> chain(Client client, Request request, int n, AtomicReference<Thread> last) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         AtomicReference<Runnable> next = new AtomicReference<>();
         int[] left = {n};
         next.set(() -> sendAndRead(client, request).whenComplete((thread, error) -> {
+            last.set(thread);
             if (error != null) {
                 done.completeExceptionally(error);
             } else if (--left[0] == 0) {

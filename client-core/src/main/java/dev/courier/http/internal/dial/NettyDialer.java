@@ -18,6 +18,8 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.AddressResolverGroup;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -75,7 +77,7 @@ public final class NettyDialer implements Dialer {
     }
 
     private void dial(RouteKey route, ClientTrace trace, BiConsumer<PooledConnection, Throwable> done) {
-        EventLoop loop = group.next();
+        EventLoop loop = loopForDial();
         ProxyEndpoint proxy = route.proxy() == null ? null : ProxyEndpoint.of(route.proxy());
         String host = proxy == null ? route.host() : proxy.host();
         int port = proxy == null ? route.port() : proxy.port();
@@ -126,6 +128,22 @@ public final class NettyDialer implements Dialer {
                     }
                     connect(loop, route, proxy, addresses, trace, done);
                 });
+    }
+
+    /**
+     * The loop a new connection lives on: the calling thread's when it is one of ours, else the next in turn. A
+     * request sent from a callback of the previous one (async code chaining calls, a load loop) starts on that
+     * callback's loop; dialing there keeps the dial, the exchange on the new connection and its deadline on one
+     * thread, where another loop would be woken for each of them (issue 13: close-c16, a connection per
+     * request, handed half its dials to the other loop). Connections still spread over the loops as the
+     * callers do: requests sent from other threads take the loops in turn.
+     */
+    private EventLoop loopForDial() {
+        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        if (current instanceof EventLoop && current.parent() == group) {
+            return (EventLoop) current;
+        }
+        return group.next();
     }
 
     /** Whether {@code host} is "invalid" or under it, as a fully qualified name or not. */
