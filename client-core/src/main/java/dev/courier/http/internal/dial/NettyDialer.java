@@ -8,17 +8,19 @@ import dev.courier.http.internal.pool.PoolRequest;
 import dev.courier.http.internal.pool.PooledConnection;
 import dev.courier.http.internal.proxy.ProxyEndpoint;
 import dev.courier.http.internal.proxy.ProxySetup;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
 import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.ThreadExecutorMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -49,6 +51,15 @@ public final class NettyDialer implements Dialer {
     private final boolean tcpKeepAlive;
     private final ConnectionSetup setup;
     private final LongSupplier clock;
+
+    /**
+     * The last IP literal dialed, with its socket address: most dials go where the previous one went, and a
+     * literal needs no resolver, only parsing, which this skips too (issue 13: a connection per request).
+     */
+    private volatile Literal lastLiteral;
+
+    private record Literal(String host, int port, List<InetSocketAddress> addresses) {
+    }
 
     public NettyDialer(EventLoopGroup group, IoTransports io, AddressResolverGroup<InetSocketAddress> resolvers,
                        int connectTimeoutMillis, long attemptDelayNanos, boolean tcpKeepAlive, ConnectionSetup setup,
@@ -81,10 +92,17 @@ public final class NettyDialer implements Dialer {
         ProxyEndpoint proxy = route.proxy() == null ? null : ProxyEndpoint.of(route.proxy());
         String host = proxy == null ? route.host() : proxy.host();
         int port = proxy == null ? route.port() : proxy.port();
+        Literal last = lastLiteral;
+        if (last != null && last.port == port && last.host.equals(host)) {
+            connect(loop, route, proxy, last.addresses, trace, done);
+            return;
+        }
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
         if (literal != null) {
             try {
-                connect(loop, route, proxy, List.of(new InetSocketAddress(InetAddress.getByAddress(literal), port)), trace, done);
+                Literal parsed = new Literal(host, port, List.of(new InetSocketAddress(InetAddress.getByAddress(literal), port)));
+                lastLiteral = parsed;
+                connect(loop, route, proxy, parsed.addresses, trace, done);
             } catch (java.net.UnknownHostException impossible) {
                 done.accept(null, new DialException(Phase.DNS, "bad address " + host, impossible, false));
             }
@@ -154,23 +172,8 @@ public final class NettyDialer implements Dialer {
 
     private void connect(EventLoop loop, RouteKey route, ProxyEndpoint proxy, List<InetSocketAddress> addresses,
                          ClientTrace trace, BiConsumer<PooledConnection, Throwable> done) {
-        Bootstrap b = new Bootstrap()
-                .group(loop)
-                .channel(io.socketChannel())
-                .resolver(NoopAddressResolverGroup.INSTANCE)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, tcpKeepAlive)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // The pipeline is installed once connected, by the ConnectionSetup.
-                    }
-                });
         String target = proxy == null ? route.hostPort() : "proxy " + proxy + " (for " + route.hostPort() + ")";
-        new HappyEyeballs(b, loop, addresses, attemptDelayNanos, trace, target, (channel, error) -> {
+        new HappyEyeballs(address -> open(loop, address), loop, addresses, attemptDelayNanos, trace, target, (channel, error) -> {
             if (error != null) {
                 done.accept(null, proxy == null || !(error instanceof DialException) ? error
                         : new DialException(Phase.PROXY, error.getMessage(), error.getCause(), ((DialException) error).isTimeout()));
@@ -185,5 +188,43 @@ public final class NettyDialer implements Dialer {
                 }
             });
         }).start();
+    }
+
+    /**
+     * Opens a channel on {@code loop} connected to {@code address}, as {@code Bootstrap.connect} would, without
+     * what a Bootstrap costs per connection (issue 13, close-c16): itself with its option map copied to an array,
+     * a channel constructor found by reflection, a ChannelInitializer added and removed again, a resolver looked
+     * up under a lock, and the connect run as a task of its own even when called on the loop. Netty's socket
+     * channels enable TCP_NODELAY themselves where the platform allows it (everywhere but Android), so it is set
+     * here only where they do not: setting it again was a system call per connection. A failed connect closes
+     * the channel.
+     */
+    private ChannelFuture open(EventLoop loop, InetSocketAddress address) {
+        Channel ch = io.newSocketChannel();
+        ChannelConfig config = ch.config();
+        config.setAutoRead(false);
+        config.setAllocator(PooledByteBufAllocator.DEFAULT);
+        config.setConnectTimeoutMillis(connectTimeoutMillis);
+        if (!PlatformDependent.canEnableTcpNoDelayByDefault()) {
+            config.setOption(ChannelOption.TCP_NODELAY, true);
+        }
+        if (tcpKeepAlive) {
+            config.setOption(ChannelOption.SO_KEEPALIVE, true);
+        }
+        ChannelPromise connected = ch.newPromise();
+        connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        loop.register(ch).addListener(registered -> {
+            if (registered.isSuccess()) {
+                ch.connect(address, connected);
+            } else {
+                if (ch.isRegistered()) {
+                    ch.close();
+                } else {
+                    ch.unsafe().closeForcibly();
+                }
+                connected.tryFailure(registered.cause());
+            }
+        });
+        return connected;
     }
 }
