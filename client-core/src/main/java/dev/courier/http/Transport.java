@@ -87,7 +87,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         this.tlsEngine = engine.engine();
         log.info("TLS engine: {}", engine.describe(ssl));
         this.io = IoTransports.select(b.ioTransport);
-        this.group = io.newGroup(b.eventLoopThreads);
+        this.group = b.eventLoops != null ? b.eventLoops : io.newGroup(b.eventLoopThreads);
         EventExecutor timers = group.next();
         LongSupplier clock = b.clock;
         DnsNameResolverBuilder dns = new DnsNameResolverBuilder()
@@ -119,7 +119,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 clock);
         this.context = new TransportContext(pool, b.userAgent, b.disableCompression, b.disableKeepAlives,
                 b.maxDecompressedBytes, b.responseHeaderTimeout.toNanos(), b.expectContinueTimeout.toNanos(),
-                b.maxResponseHeaderBytes, timers, clock);
+                b.maxResponseHeaderBytes, group, timers, clock);
         log.debug("transport started on {} with {} event loop threads", io.kind(), b.eventLoopThreads);
     }
 
@@ -229,6 +229,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         private boolean tcpKeepAlive = true;
         private String userAgent = DEFAULT_USER_AGENT;
         private int eventLoopThreads = Runtime.getRuntime().availableProcessors();
+        private EventLoopGroup eventLoops;
         private IoTransport ioTransport = IoTransport.AUTO;
         private TlsEngine tlsEngine = TlsEngine.AUTO;
         private SSLContext sslContext;
@@ -745,6 +746,16 @@ public final class Transport implements RoundTripper, AutoCloseable {
          */
         public Builder http2PingTimeout(Duration d) {
             this.http2PingTimeout = positive("http2PingTimeout", d);
+            return this;
+        }
+
+        /**
+         * For tests: event loops made by the test (to count the tasks each is handed), used instead of
+         * {@link #eventLoopThreads} new ones; they must fit the {@link #ioTransport}. The transport shuts them
+         * down on close, as its own.
+         */
+        Builder eventLoops(EventLoopGroup group) {
+            this.eventLoops = Objects.requireNonNull(group, "eventLoops");
             return this;
         }
 

@@ -45,6 +45,10 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
      * dropped Response from ever being collected, and so from being detected as leaked.
      */
     private volatile ExchangeFuture future;
+    /** When the request's timeout expires ({@link System#nanoTime}); meaningful only if {@link #deadlineState} is not NO_DEADLINE. */
+    private long deadlineNanos;
+    /** NO_DEADLINE, UNARMED, ARMED or DISARMED; see {@link #armDeadline}. */
+    private volatile int deadlineState;
     private volatile ScheduledFuture<?> deadlineTimer;
 
     protected volatile EventLoop loop;
@@ -80,12 +84,17 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         ExchangeFuture f = future;
         Duration timeout = request.timeout();
         if (timeout != null) {
-            deadlineTimer = ctx.timers().schedule(this::deadlineExpired, timeout.toNanos(), TimeUnit.NANOSECONDS);
+            deadlineNanos = System.nanoTime() + timeout.toNanos();
+            deadlineState = UNARMED;
         }
         if (trace != null) {
             trace.getConn(route.hostPort());
         }
         ctx.pool().acquire(route, this);
+        if (timeout != null && loop == null) {
+            // No connection yet: the request waits for a dial or a release, and its deadline must run meanwhile.
+            armDeadline(ctx.timerExecutor());
+        }
         return f;
     }
 
@@ -172,6 +181,9 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         this.reused = reused;
         this.idleNanos = Math.max(0, idleNanos);
         Channel ch = connection.channel();
+        if (deadlineState == UNARMED) {
+            armDeadline(ch.eventLoop());
+        }
         if (trace != null) {
             boolean wasIdle = reused && idleNanos >= 0;
             trace.gotConn(new ClientTrace.ConnInfo(connection.id(), reused, wasIdle, Duration.ofNanos(Math.max(0, idleNanos)),
@@ -345,11 +357,49 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
 
     // ---- deadline and cancellation ----
 
+    /*
+     * The deadline's timer runs on the loop of the request's connection, armed when the exchange begins there:
+     * arming it and cancelling it when the body ends are then plain calls on that loop. A timer on any other
+     * loop makes that loop's thread wake up for every request to queue the timer, and work again to drop it
+     * (issue 13: a third of the CPU of a keep-alive GET, when the loops ran on different CPUs). Only a request
+     * that has to wait for a connection arms it before, on the caller's loop if it is one of the transport's,
+     * else on the transport's timer loop (see TransportContext#timerExecutor); it stays there for the request.
+     *
+     * deadlineState makes arming happen once although start (waiting) and begin (a connection came at once,
+     * or from another thread while start was still returning) may race for it, and makes a cancel that comes
+     * first win: UNARMED -> ARMED by the one arming, any -> DISARMED by cancelDeadline.
+     */
+    private static final int NO_DEADLINE = 0;
+    private static final int UNARMED = 1;
+    private static final int ARMED = 2;
+    private static final int DISARMED = 3;
+    private static final java.util.concurrent.atomic.AtomicIntegerFieldUpdater<Exchange> DEADLINE_STATE =
+            java.util.concurrent.atomic.AtomicIntegerFieldUpdater.newUpdater(Exchange.class, "deadlineState");
+
+    /** Starts the deadline's timer on {@code executor} unless it runs already or the exchange ended. */
+    private void armDeadline(io.netty.util.concurrent.EventExecutor executor) {
+        if (!DEADLINE_STATE.compareAndSet(this, UNARMED, ARMED)) {
+            return;
+        }
+        ScheduledFuture<?> t = executor.schedule(this::deadlineExpired, deadlineNanos - System.nanoTime(),
+                TimeUnit.NANOSECONDS);
+        deadlineTimer = t;
+        if (deadlineState == DISARMED) {
+            t.cancel(false); // the exchange ended while the timer was being armed
+        }
+    }
+
     protected final void cancelDeadline() {
-        ScheduledFuture<?> t = deadlineTimer;
-        if (t != null) {
-            deadlineTimer = null;
-            t.cancel(false);
+        int state = deadlineState;
+        if (state == NO_DEADLINE || state == DISARMED) {
+            return;
+        }
+        if (DEADLINE_STATE.getAndSet(this, DISARMED) == ARMED) {
+            ScheduledFuture<?> t = deadlineTimer;
+            if (t != null) {
+                deadlineTimer = null;
+                t.cancel(false);
+            }
         }
     }
 

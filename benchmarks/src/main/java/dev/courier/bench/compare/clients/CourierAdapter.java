@@ -14,10 +14,14 @@ import java.net.URI;
 /**
  * Courier: a {@link Client} over a {@link Transport} whose idle pool holds the workload's concurrency;
  * with {@code -Dcourier.bench.observe=micrometer|otel|both}, through that observability middleware
- * ({@link CourierObservability}, for run-observe.sh).
+ * ({@link CourierObservability}, for run-observe.sh). The client has a 30 s timeout, as services set one
+ * (AsyncHttpClient's adapter keeps its request timeout too): it puts a deadline on every request (issue
+ * 13). {@code -Dcourier.bench.timeout=S} sets it in seconds, 0 for none.
  */
 public final class CourierAdapter implements ClientAdapter {
     private static final String OBSERVE = System.getProperty("courier.bench.observe", "none");
+    private static final java.time.Duration TIMEOUT =
+            java.time.Duration.ofSeconds(Long.getLong("courier.bench.timeout", 30));
 
     private Transport transport;
     private Client client;
@@ -49,7 +53,7 @@ public final class CourierAdapter implements ClientAdapter {
             observability = o;
             rt = o.instrument(transport);
         }
-        client = Client.newBuilder().transport(rt).build();
+        client = Client.newBuilder().transport(rt).timeout(TIMEOUT).build();
         Request.Builder b = Request.newBuilder(base.resolve(workload.path()));
         if (workload.streamedUpload()) {
             RepeatingPublisher body = new RepeatingPublisher(RepeatingPublisher.chunk(Workload.UPLOAD_CHUNK), workload.requestBodySize());

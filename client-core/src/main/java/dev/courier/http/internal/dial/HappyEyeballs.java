@@ -2,7 +2,6 @@ package dev.courier.http.internal.dial;
 
 import dev.courier.http.ClientTrace;
 import dev.courier.http.RequestException.Phase;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ConnectTimeoutException;
@@ -14,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * Connects to the first reachable of several addresses, racing them as RFC 8305 ("Happy Eyeballs v2")
@@ -24,7 +24,7 @@ import java.util.function.BiConsumer;
  * <p>Confined to one event loop: all attempts and timers run on {@code loop}.
  */
 final class HappyEyeballs {
-    private final Bootstrap bootstrap;
+    private final Function<InetSocketAddress, ChannelFuture> connect;
     private final EventLoop loop;
     private final List<InetSocketAddress> addresses;
     private final long attemptDelayNanos;
@@ -38,9 +38,13 @@ final class HappyEyeballs {
     private boolean allTimedOut = true;
     private ScheduledFuture<?> delayTimer;
 
-    HappyEyeballs(Bootstrap bootstrap, EventLoop loop, List<InetSocketAddress> addresses, long attemptDelayNanos,
-                  ClientTrace trace, String target, BiConsumer<Channel, Throwable> done) {
-        this.bootstrap = bootstrap;
+    /**
+     * {@code connect} opens a channel on {@code loop} connected to an address (failing its future, and closing
+     * the channel, when it cannot); it may also throw, when no channel can be made at all.
+     */
+    HappyEyeballs(Function<InetSocketAddress, ChannelFuture> connect, EventLoop loop, List<InetSocketAddress> addresses,
+                  long attemptDelayNanos, ClientTrace trace, String target, BiConsumer<Channel, Throwable> done) {
+        this.connect = connect;
         this.loop = loop;
         this.addresses = interleave(addresses);
         this.attemptDelayNanos = attemptDelayNanos;
@@ -65,7 +69,16 @@ final class HappyEyeballs {
         if (trace != null) {
             trace.connectStart(address);
         }
-        ChannelFuture f = bootstrap.connect(address);
+        ChannelFuture f;
+        try {
+            f = connect.apply(address);
+        } catch (RuntimeException e) { // no socket could be made (out of file descriptors): a failed attempt
+            if (trace != null) {
+                trace.connectDone(address, e);
+            }
+            attemptFailed(address, e);
+            return;
+        }
         inFlight.add(f);
         f.addListener(x -> attemptDone(f, address));
         if (next < addresses.size()) {
@@ -95,10 +108,13 @@ final class HappyEyeballs {
             done.accept(f.channel(), null);
             return;
         }
+        attemptFailed(address, f.cause());
+    }
+
+    private void attemptFailed(InetSocketAddress address, Throwable cause) {
         if (finished) {
             return;
         }
-        Throwable cause = f.cause();
         allTimedOut &= cause instanceof ConnectTimeoutException;
         failures.add(describe(address, cause));
         if (next < addresses.size()) {

@@ -59,6 +59,21 @@ public record IoTransports(IoTransport kind, IoHandlerFactory handlerFactory,
                 EpollDatagramChannel.class);
     }
 
+    /**
+     * A new unconnected socket channel of this transport: a plain constructor call, where a Bootstrap's
+     * factory finds the constructor by reflection for every connection.
+     */
+    public SocketChannel newSocketChannel() {
+        switch (kind) {
+            case EPOLL:
+                return new EpollSocketChannel();
+            case IO_URING:
+                return new IoUringSocketChannel();
+            default:
+                return new NioSocketChannel();
+        }
+    }
+
     public EventLoopGroup newGroup(int threads) {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("courier-" + kind.name().toLowerCase(java.util.Locale.ROOT), true),
                 handlerFactory);

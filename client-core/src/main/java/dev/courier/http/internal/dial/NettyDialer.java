@@ -8,16 +8,20 @@ import dev.courier.http.internal.pool.PoolRequest;
 import dev.courier.http.internal.pool.PooledConnection;
 import dev.courier.http.internal.proxy.ProxyEndpoint;
 import dev.courier.http.internal.proxy.ProxySetup;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.resolver.AddressResolverGroup;
-import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.internal.PlatformDependent;
+import io.netty.util.internal.ThreadExecutorMap;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -48,6 +52,15 @@ public final class NettyDialer implements Dialer {
     private final ConnectionSetup setup;
     private final LongSupplier clock;
 
+    /**
+     * The last IP literal dialed, with its socket address: most dials go where the previous one went, and a
+     * literal needs no resolver, only parsing, which this skips too (issue 13: a connection per request).
+     */
+    private volatile Literal lastLiteral;
+
+    private record Literal(String host, int port, List<InetSocketAddress> addresses) {
+    }
+
     public NettyDialer(EventLoopGroup group, IoTransports io, AddressResolverGroup<InetSocketAddress> resolvers,
                        int connectTimeoutMillis, long attemptDelayNanos, boolean tcpKeepAlive, ConnectionSetup setup,
                        LongSupplier clock) {
@@ -75,14 +88,21 @@ public final class NettyDialer implements Dialer {
     }
 
     private void dial(RouteKey route, ClientTrace trace, BiConsumer<PooledConnection, Throwable> done) {
-        EventLoop loop = group.next();
+        EventLoop loop = loopForDial();
         ProxyEndpoint proxy = route.proxy() == null ? null : ProxyEndpoint.of(route.proxy());
         String host = proxy == null ? route.host() : proxy.host();
         int port = proxy == null ? route.port() : proxy.port();
+        Literal last = lastLiteral;
+        if (last != null && last.port == port && last.host.equals(host)) {
+            connect(loop, route, proxy, last.addresses, trace, done);
+            return;
+        }
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
         if (literal != null) {
             try {
-                connect(loop, route, proxy, List.of(new InetSocketAddress(InetAddress.getByAddress(literal), port)), trace, done);
+                Literal parsed = new Literal(host, port, List.of(new InetSocketAddress(InetAddress.getByAddress(literal), port)));
+                lastLiteral = parsed;
+                connect(loop, route, proxy, parsed.addresses, trace, done);
             } catch (java.net.UnknownHostException impossible) {
                 done.accept(null, new DialException(Phase.DNS, "bad address " + host, impossible, false));
             }
@@ -128,6 +148,22 @@ public final class NettyDialer implements Dialer {
                 });
     }
 
+    /**
+     * The loop a new connection lives on: the calling thread's when it is one of ours, else the next in turn. A
+     * request sent from a callback of the previous one (async code chaining calls, a load loop) starts on that
+     * callback's loop; dialing there keeps the dial, the exchange on the new connection and its deadline on one
+     * thread, where another loop would be woken for each of them (issue 13: close-c16, a connection per
+     * request, handed half its dials to the other loop). Connections still spread over the loops as the
+     * callers do: requests sent from other threads take the loops in turn.
+     */
+    private EventLoop loopForDial() {
+        EventExecutor current = ThreadExecutorMap.currentExecutor();
+        if (current instanceof EventLoop && current.parent() == group) {
+            return (EventLoop) current;
+        }
+        return group.next();
+    }
+
     /** Whether {@code host} is "invalid" or under it, as a fully qualified name or not. */
     static boolean isSpecialInvalidName(String host) {
         String name = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
@@ -136,23 +172,8 @@ public final class NettyDialer implements Dialer {
 
     private void connect(EventLoop loop, RouteKey route, ProxyEndpoint proxy, List<InetSocketAddress> addresses,
                          ClientTrace trace, BiConsumer<PooledConnection, Throwable> done) {
-        Bootstrap b = new Bootstrap()
-                .group(loop)
-                .channel(io.socketChannel())
-                .resolver(NoopAddressResolverGroup.INSTANCE)
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.SO_KEEPALIVE, tcpKeepAlive)
-                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        // The pipeline is installed once connected, by the ConnectionSetup.
-                    }
-                });
         String target = proxy == null ? route.hostPort() : "proxy " + proxy + " (for " + route.hostPort() + ")";
-        new HappyEyeballs(b, loop, addresses, attemptDelayNanos, trace, target, (channel, error) -> {
+        new HappyEyeballs(address -> open(loop, address), loop, addresses, attemptDelayNanos, trace, target, (channel, error) -> {
             if (error != null) {
                 done.accept(null, proxy == null || !(error instanceof DialException) ? error
                         : new DialException(Phase.PROXY, error.getMessage(), error.getCause(), ((DialException) error).isTimeout()));
@@ -167,5 +188,43 @@ public final class NettyDialer implements Dialer {
                 }
             });
         }).start();
+    }
+
+    /**
+     * Opens a channel on {@code loop} connected to {@code address}, as {@code Bootstrap.connect} would, without
+     * what a Bootstrap costs per connection (issue 13, close-c16): itself with its option map copied to an array,
+     * a channel constructor found by reflection, a ChannelInitializer added and removed again, a resolver looked
+     * up under a lock, and the connect run as a task of its own even when called on the loop. Netty's socket
+     * channels enable TCP_NODELAY themselves where the platform allows it (everywhere but Android), so it is set
+     * here only where they do not: setting it again was a system call per connection. A failed connect closes
+     * the channel.
+     */
+    private ChannelFuture open(EventLoop loop, InetSocketAddress address) {
+        Channel ch = io.newSocketChannel();
+        ChannelConfig config = ch.config();
+        config.setAutoRead(false);
+        config.setAllocator(PooledByteBufAllocator.DEFAULT);
+        config.setConnectTimeoutMillis(connectTimeoutMillis);
+        if (!PlatformDependent.canEnableTcpNoDelayByDefault()) {
+            config.setOption(ChannelOption.TCP_NODELAY, true);
+        }
+        if (tcpKeepAlive) {
+            config.setOption(ChannelOption.SO_KEEPALIVE, true);
+        }
+        ChannelPromise connected = ch.newPromise();
+        connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+        loop.register(ch).addListener(registered -> {
+            if (registered.isSuccess()) {
+                ch.connect(address, connected);
+            } else {
+                if (ch.isRegistered()) {
+                    ch.close();
+                } else {
+                    ch.unsafe().closeForcibly();
+                }
+                connected.tryFailure(registered.cause());
+            }
+        });
+        return connected;
     }
 }

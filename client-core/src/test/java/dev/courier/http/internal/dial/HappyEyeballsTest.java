@@ -103,18 +103,58 @@ class HappyEyeballsTest {
                 .doesNotContain("/127.0.0.1");
     }
 
-    private CompletableFuture<Channel> race(List<InetSocketAddress> addresses, long delayNanos, ClientTrace trace) {
-        EventLoop loop = group.next();
-        Bootstrap b = new Bootstrap().group(loop).channel(NioSocketChannel.class)
+    @Test
+    void anAttemptThatCannotMakeASocketFailsLikeARefusedOne() throws Exception {
+        ServerSocket listening = listener("127.0.0.1", 50);
+        InetSocketAddress noSocket = new InetSocketAddress("127.0.0.1", closedPort());
+        InetSocketAddress good = (InetSocketAddress) listening.getLocalSocketAddress();
+        Bootstrap b = bootstrap();
+        List<String> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<Channel> result = new CompletableFuture<>();
+        EventLoop loop = b.config().group().next();
+        // As when the process is out of file descriptors: the next address is tried at once.
+        loop.execute(() -> new HappyEyeballs(address -> {
+            if (address.equals(noSocket)) {
+                throw new io.netty.channel.ChannelException("newSocketStream(..) failed: Too many open files");
+            }
+            return b.connect(address);
+        }, loop, List.of(noSocket, good), TimeUnit.SECONDS.toNanos(30), recording(events), "target", (ch, e) -> {
+            if (e != null) {
+                result.completeExceptionally(e);
+            } else {
+                result.complete(ch);
+            }
+        }).start());
+        Channel ch = result.get(10, TimeUnit.SECONDS);
+        assertThat(ch.remoteAddress()).isEqualTo(good);
+        assertThat(events).containsExactly("start " + noSocket, "fail " + noSocket, "start " + good, "done " + good);
+        ch.close().syncUninterruptibly();
+
+        CompletableFuture<Channel> alone = new CompletableFuture<>();
+        loop.execute(() -> new HappyEyeballs(address -> {
+            throw new io.netty.channel.ChannelException("newSocketStream(..) failed: Too many open files");
+        }, loop, List.of(noSocket), TimeUnit.SECONDS.toNanos(30), null, "target", (c, e) -> alone.completeExceptionally(e)).start());
+        Throwable error = alone.handle((c, e) -> e).get(10, TimeUnit.SECONDS);
+        assertThat(error).isInstanceOf(DialException.class)
+                .hasMessage("cannot connect to target: 127.0.0.1:" + noSocket.getPort() + ": newSocketStream(..) failed: Too many open files");
+    }
+
+    private Bootstrap bootstrap() {
+        return new Bootstrap().group(group.next()).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5000)
                 .handler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
-                        // as NettyDialer: one shareable initializer serves every attempt of a race
+                        // one shareable initializer serves every attempt of a race
                     }
                 });
+    }
+
+    private CompletableFuture<Channel> race(List<InetSocketAddress> addresses, long delayNanos, ClientTrace trace) {
+        Bootstrap b = bootstrap();
+        EventLoop loop = b.config().group().next();
         CompletableFuture<Channel> result = new CompletableFuture<>();
-        new HappyEyeballs(b, loop, addresses, delayNanos, trace, "target", (ch, e) -> {
+        new HappyEyeballs(b::connect, loop, addresses, delayNanos, trace, "target", (ch, e) -> {
             if (e != null) {
                 result.completeExceptionally(e);
             } else {
