@@ -3,7 +3,7 @@
 # leaves nothing leased, leaks nothing and comes back to the resources it started with. Not part of `mvn verify`.
 #
 #   benchmarks/run-soak.sh [--requests 1000000] [--inflight 256] [--faults 0.05] [--seed 1] [--warmup N]
-#                          [--sample-seconds 5] [--out DIR] [--no-build]
+#                          [--sample-seconds 5] [--max-minutes M] [--out DIR] [--no-build]
 #
 # Builds the module (reactor build from the repository root, no install), starts SoakServer (client-core's test
 # servers: HTTP/1.1, HTTP/1.1 over TLS, HTTP/2 over TLS, and an HTTP/2 server for connection-breaking faults) in its
@@ -20,7 +20,7 @@ ROOT=$(dirname "$HERE")
 ARGS=() OUT="" BUILD=1 SAMPLE=5
 while [ $# -gt 0 ]; do
   case $1 in
-    --requests|--inflight|--faults|--seed|--warmup) ARGS+=("$1" "$2"); shift 2 ;;
+    --requests|--inflight|--faults|--seed|--warmup|--max-minutes|--protos|--kinds) ARGS+=("$1" "$2"); shift 2 ;;
     --sample-seconds) SAMPLE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
     --no-build) BUILD=0; shift ;;

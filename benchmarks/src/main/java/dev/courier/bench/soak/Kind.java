@@ -82,11 +82,18 @@ enum Kind {
                 || this == GOAWAY_ERROR_UNPROCESSED || this == RST_STREAM_REFUSED;
     }
 
-    /** Whether the HTTP/2 version of this fault breaks the connection, so it goes to the HTTP/2 fault server. */
+    /**
+     * Whether the HTTP/2 version of this fault breaks the connection, so it goes to the HTTP/2 fault server. GOAWAY
+     * too, although a graceful GOAWAY should spare the other streams: the test server closes the connection the
+     * moment its last active stream ends, so the requests the client sent meanwhile meet a TCP reset (which also
+     * discards responses the client had not read yet), and its last-stream-id (the GOAWAY's own stream minus 2) can
+     * disown later streams it has already answered. A real server lingers after GOAWAY; on the main server's busy
+     * connection this fixture's GOAWAY failed 60 % of the clean requests of a 4,000-request run.
+     */
     boolean h2FaultServer() {
         return switch (this) {
             case RESET_BEFORE_HEAD, CLOSE_BEFORE_HEAD, RESET_INSIDE_HEAD, RESET_INSIDE_BODY, HEADER_TOO_LARGE,
-                    GOAWAY_ERROR_UNPROCESSED -> true;
+                    GOAWAY_GRACEFUL_UNPROCESSED, GOAWAY_ERROR_UNPROCESSED -> true;
             default -> false;
         };
     }

@@ -38,16 +38,25 @@ record Plan(long id, Proto proto, Kind kind, long size, long upload, Consumer co
         private final double faultRate;
         private final List<List<Kind>> faultsByProto;
 
-        Planner(long seed, double faultRate) {
+        private final List<Proto> protos;
+
+        /**
+         * Plans over {@code protos} with faults of {@code kinds} (both: all when empty), for narrowing a finding
+         * down; a soak uses all.
+         */
+        Planner(long seed, double faultRate, java.util.Set<Proto> protos, java.util.Set<Kind> kinds) {
             this.random = new SplittableRandom(seed);
             this.faultRate = faultRate;
-            this.faultsByProto = java.util.Arrays.stream(Proto.values()).map(Kind::faults).toList();
+            this.protos = java.util.Arrays.stream(Proto.values()).filter(p -> protos.isEmpty() || protos.contains(p))
+                    .toList();
+            this.faultsByProto = java.util.Arrays.stream(Proto.values()).map(p -> Kind.faults(p).stream()
+                    .filter(k -> kinds.isEmpty() || kinds.contains(k)).toList()).toList();
         }
 
         Plan next(long id) {
-            Proto proto = Proto.values()[random.nextInt(Proto.values().length)];
-            if (random.nextDouble() < faultRate) {
-                List<Kind> faults = faultsByProto.get(proto.ordinal());
+            Proto proto = protos.get(random.nextInt(protos.size()));
+            List<Kind> faults = faultsByProto.get(proto.ordinal());
+            if (random.nextDouble() < faultRate && !faults.isEmpty()) {
                 Kind kind = faults.get(random.nextInt(faults.size()));
                 return new Plan(id, proto, kind, 0, -1, Consumer.STREAM, 0);
             }

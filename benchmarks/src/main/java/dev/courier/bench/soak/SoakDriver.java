@@ -33,8 +33,11 @@ import java.util.concurrent.atomic.LongAdder;
  * when every check passed, 1 otherwise.
  *
  * <p>Usage: {@code SoakDriver --servers DIR --out DIR [--requests N] [--inflight N] [--faults P] [--seed N]
- * [--warmup N] [--sample-seconds S]}. The resting reading the end is compared with is taken once the first
- * {@code --warmup} requests (default 10,000, at most a tenth of the run) have all ended.
+ * [--warmup N] [--sample-seconds S] [--max-minutes M]}. The resting reading the end is compared with is taken once
+ * the first {@code --warmup} requests (default 10,000, at most a tenth of the run) have all ended. With
+ * {@code --max-minutes}, sending stops at that time even if fewer requests were sent, and the run ends as usual
+ * (every request sent must end, then the checks): a bounded run on a machine slower than planned. To narrow a
+ * finding down, {@code --protos H1,H1_TLS,H2} and {@code --kinds KIND,...} restrict the protocols and fault kinds.
  */
 public final class SoakDriver {
     /**
@@ -59,7 +62,7 @@ public final class SoakDriver {
     private static final ByteBuffer UPLOAD_CHUNK = RepeatingPublisher.chunk(64 * 1024);
 
     record Config(long requests, int inflight, double faults, long seed, long warmup, int sampleSeconds,
-            Path servers, Path out) {
+            double maxMinutes, java.util.Set<Proto> protos, java.util.Set<Kind> kinds, Path servers, Path out) {
     }
 
     /** A request in flight: its plan and when it was sent. */
@@ -85,6 +88,9 @@ public final class SoakDriver {
     private final URI h2;
     private final URI h2Faults;
     volatile long issued;
+    /** Set when {@code --max-minutes} stopped the sending before {@code --requests}. */
+    volatile boolean stoppedEarly;
+    private long deadlineNanos = Long.MAX_VALUE;
 
     private SoakDriver(Config config, Properties ports) {
         this.config = config;
@@ -131,9 +137,12 @@ public final class SoakDriver {
         System.out.printf("soak: %,d requests, %d in flight, %.1f %% faults, seed %d; leak detection %s; out %s%n",
                 config.requests(), config.inflight(), config.faults() * 100, config.seed(),
                 io.netty.util.ResourceLeakDetector.getLevel(), config.out());
-        Plan.Planner planner = new Plan.Planner(config.seed(), config.faults());
+        Plan.Planner planner = new Plan.Planner(config.seed(), config.faults(), config.protos(), config.kinds());
         Sampler sampler = new Sampler(this, config.out().resolve("samples.csv"), config.sampleSeconds());
         long t0 = System.nanoTime();
+        if (config.maxMinutes() > 0) {
+            deadlineNanos = t0 + (long) (config.maxMinutes() * 60e9);
+        }
         sampler.start(t0);
         issue(planner, 0, config.warmup());
         boolean warmedUp = quiesce();
@@ -197,6 +206,12 @@ public final class SoakDriver {
     private void issueAll(Plan.Planner planner, long from, long to) throws InterruptedException {
         for (long id = from; id < to; id++) {
             permits.acquire();
+            if (System.nanoTime() > deadlineNanos) {
+                permits.release();
+                stoppedEarly = true;
+                System.out.printf("soak: --max-minutes reached: stopping after %,d requests%n", id);
+                return;
+            }
             Plan plan = planner.next(id);
             inFlight.put(id, new InFlight(plan, System.nanoTime()));
             issued = id + 1;
@@ -323,6 +338,9 @@ public final class SoakDriver {
         long seed = 1;
         long warmup = -1;
         int sampleSeconds = 5;
+        double maxMinutes = 0;
+        java.util.Set<Proto> protos = new java.util.HashSet<>();
+        java.util.Set<Kind> kinds = new java.util.HashSet<>();
         Path servers = null;
         Path out = null;
         for (int i = 0; i < args.length; i++) {
@@ -339,6 +357,9 @@ public final class SoakDriver {
                 case "--seed" -> seed = Long.parseLong(v);
                 case "--warmup" -> warmup = Long.parseLong(v);
                 case "--sample-seconds" -> sampleSeconds = Integer.parseInt(v);
+                case "--max-minutes" -> maxMinutes = Double.parseDouble(v);
+                case "--protos" -> java.util.Arrays.stream(v.split(",")).forEach(p -> protos.add(Proto.valueOf(p)));
+                case "--kinds" -> java.util.Arrays.stream(v.split(",")).forEach(k -> kinds.add(Kind.valueOf(k)));
                 case "--servers" -> servers = Path.of(v);
                 case "--out" -> out = Path.of(v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
@@ -353,7 +374,8 @@ public final class SoakDriver {
         if (requests < 1 || inflight < 1 || faults < 0 || faults > 1 || warmup >= requests || sampleSeconds < 1) {
             throw new IllegalArgumentException("bad options: " + String.join(" ", args));
         }
-        return new Config(requests, inflight, faults, seed, warmup, sampleSeconds, servers, out);
+        return new Config(requests, inflight, faults, seed, warmup, sampleSeconds, maxMinutes, protos, kinds, servers,
+                out);
     }
 
     /** Writes {@code text} to {@code file} (UTF-8). */

@@ -71,8 +71,9 @@ final class SoakReport {
         double measuredS = (tEnd - tStart) / 1e9;
         StringBuilder md = new StringBuilder();
         md.append("## Run\n\n| | |\n|---|---|\n");
-        row(md, "requests", String.format(Locale.ROOT, "%,d (%,d before the start reading)", issued,
-                d.config.warmup()));
+        row(md, "requests", String.format(Locale.ROOT, "%,d (%,d before the start reading)%s", issued,
+                d.config.warmup(), d.stoppedEarly ? String.format(Locale.ROOT, "; **stopped by --max-minutes %s "
+                        + "before the %,d planned**", d.config.maxMinutes(), d.config.requests()) : ""));
         row(md, "in flight", String.valueOf(d.config.inflight()));
         row(md, "faults", String.format(Locale.ROOT, "%.1f %% of requests", d.config.faults() * 100));
         row(md, "seed", String.valueOf(d.config.seed()));
