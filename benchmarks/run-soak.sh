@@ -84,8 +84,8 @@ set grid
 set ylabel "MiB"
 set key top left
 plot "$OUT/samples.csv" using (\$1/60):9 with lines lw 2 title "heap used after GC", \
-     "" using (\$1/60):11 with lines lw 2 title "direct (Netty counter)", \
-     "" using (\$1/60):10 with lines lw 1 title "direct (JDK buffer pool)"
+     "" using (\$1/60):27 with lines lw 2 title "direct memory in use", \
+     "" using (\$1/60):11 with lines lw 1 title "direct memory allocated (Netty's counter: the pooled allocator's 4 MiB chunks and the rest)"
 set ylabel "count"
 plot "$OUT/samples.csv" using (\$1/60):15 with lines lw 2 title "open file descriptors", \
      "" using (\$1/60):16 with lines lw 1 title "sockets", \

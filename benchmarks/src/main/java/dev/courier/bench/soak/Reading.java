@@ -85,6 +85,16 @@ record Reading(long heapUsed, long jdkDirect, long nettyDirect, long pooledDirec
         return targets;
     }
 
+    /**
+     * Direct memory in use: {@link #direct()} less the pooled allocator's chunks, plus what is in use inside them.
+     * The pooled allocator takes direct memory 4 MiB at a time and keeps chunks it may need again (an arena's chunks
+     * that never filled a quarter stay even when empty), so its total moves in steps of a quarter to a half of the
+     * client's direct memory at rest; what is in use in them, like every other direct buffer, must come back.
+     */
+    long directInUse() {
+        return direct() - pooledDirect + pooledDirectActive;
+    }
+
     /** {open descriptors, of which sockets}. */
     private static long[] readFds() {
         long all = 0;

@@ -26,7 +26,8 @@ import org.HdrHistogram.Histogram;
 final class Sampler implements AutoCloseable {
     static final String HEADER = "t_s,ended,ok,failed,unexpected,inflight,oldest_inflight_s,req_per_s,heap_mib,"
             + "jdk_direct_mib,netty_direct_mib,pooled_direct_mib,pooled_heap_mib,pooled_direct_active_mib,fds,sockets,"
-            + "conns_total,conns_leased,conns_idle,conns_pending,h2_streams,loop_p99_ms,loop_max_ms,leaks,retries,load1";
+            + "conns_total,conns_leased,conns_idle,conns_pending,h2_streams,loop_p99_ms,loop_max_ms,leaks,retries,load1,"
+            + "direct_in_use_mib";
 
     private final SoakDriver driver;
     private final BufferedWriter csv;
@@ -47,6 +48,7 @@ final class Sampler implements AutoCloseable {
     long leaks;
     Reading max = new Reading(0, 0, 0, 0, 0, 0, 0, 0);
     long maxConnections;
+    long maxDirectInUse;
     long maxLeased;
     double worstIntervalP99Ms;
     double worstIntervalMaxMs;
@@ -134,17 +136,18 @@ final class Sampler implements AutoCloseable {
                 Math.max(max.fds(), r.fds()),
                 Math.max(max.sockets(), r.sockets()));
         maxConnections = Math.max(maxConnections, pool.total());
+        maxDirectInUse = Math.max(maxDirectInUse, r.directInUse());
         maxLeased = Math.max(maxLeased, pool.active());
         worstIntervalP99Ms = Math.max(worstIntervalP99Ms, p99);
         worstIntervalMaxMs = Math.max(worstIntervalMaxMs, lmax);
         double t = (now - t0) / 1e9;
         csv.write(String.format(Locale.ROOT,
-                "%.1f,%d,%d,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%d,%s",
+                "%.1f,%d,%d,%d,%d,%d,%.1f,%.0f,%.2f,%.2f,%.2f,%.2f,%.2f,%.2f,%d,%d,%d,%d,%d,%d,%d,%.3f,%.3f,%d,%d,%s,%.2f",
                 t, ended, o.ok.sum(), o.failed.sum(), o.unexpected.sum(), driver.inFlight.size(),
                 (now - oldestStart) / 1e9, rate, mib(r.heapUsed()), mib(r.jdkDirect()), mib(r.nettyDirect()),
                 mib(r.pooledDirect()), mib(r.pooledHeap()), mib(r.pooledDirectActive()), r.fds(), r.sockets(),
                 pool.total(), pool.active(), pool.idle(), pool.pending(), pool.streams(), p99, lmax, leaks,
-                driver.retries.sum(), load1()));
+                driver.retries.sum(), load1(), mib(r.directInUse())));
         csv.newLine();
         csv.flush();
         System.out.printf(Locale.ROOT, "soak: %6.0f s  %,9d ended (%,d unexpected)  %5.0f req/s  heap %6.1f MiB  "

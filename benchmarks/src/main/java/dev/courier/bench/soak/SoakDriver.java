@@ -51,7 +51,7 @@ public final class SoakDriver {
     static final Duration TLS_HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
     /** The in-flight limit starts here and doubles every {@link #RAMP_STEP} (see {@link #rampUp}). */
     static final int RAMP_FROM = 8;
-    static final Duration RAMP_STEP = Duration.ofSeconds(1);
+    static final Duration RAMP_STEP = Duration.ofSeconds(2);
     /** Request.timeout of HEAD_STALL_REQUEST_TIMEOUT, Client.timeout of BODY_STALL_CLIENT_TIMEOUT's client. */
     static final Duration STALL_TIMEOUT = Duration.ofSeconds(1);
     static final int MAX_RESPONSE_HEADER_BYTES = 16 * 1024;

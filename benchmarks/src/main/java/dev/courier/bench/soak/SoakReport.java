@@ -62,7 +62,8 @@ final class SoakReport {
         pass &= check(checks, "no Netty LEAK report", sampler.leaks == 0, sampler.leaks + " reports at level "
                 + io.netty.util.ResourceLeakDetector.getLevel() + " (see leaks.txt)");
         pass &= within(checks, "heap after GC", start.reading().heapUsed(), end.reading().heapUsed(), true);
-        pass &= within(checks, "direct memory", start.reading().direct(), end.reading().direct(), true);
+        pass &= within(checks, "direct memory in use", start.reading().directInUse(), end.reading().directInUse(),
+                true);
         pass &= within(checks, "open file descriptors", start.reading().fds(), end.reading().fds(), false);
         pass &= check(checks, "every outcome one its kind allows", o.unexpected.sum() == 0,
                 o.unexpected.sum() + " unexpected (see unexpected.txt)");
@@ -100,13 +101,15 @@ final class SoakReport {
                 + "max is the largest periodic sample during the run (connections open, not closed).\n\n");
         md.append("| | start | end | change | max during the run |\n|---|---|---|---|---|\n");
         resource(md, "heap after GC (MiB)", start.reading().heapUsed(), end.reading().heapUsed(), sampler.max.heapUsed());
-        resource(md, "direct memory (MiB)", start.reading().direct(), end.reading().direct(),
+        resource(md, "direct memory in use (MiB)", start.reading().directInUse(), end.reading().directInUse(),
+                sampler.maxDirectInUse);
+        resource(md, "direct memory allocated (MiB)", start.reading().direct(), end.reading().direct(),
                 Math.max(sampler.max.jdkDirect(), sampler.max.nettyDirect()));
         resource(md, "  of which Netty's counter (MiB)", start.reading().nettyDirect(), end.reading().nettyDirect(),
                 sampler.max.nettyDirect());
         resource(md, "  pooled allocator, direct arenas (MiB)", start.reading().pooledDirect(),
                 end.reading().pooledDirect(), sampler.max.pooledDirect());
-        resource(md, "  of which in unreleased buffers (MiB)", start.reading().pooledDirectActive(),
+        resource(md, "    in use in them (MiB)", start.reading().pooledDirectActive(),
                 end.reading().pooledDirectActive(), sampler.max.pooledDirectActive());
         resource(md, "pooled allocator, heap arenas (MiB)", start.reading().pooledHeap(), end.reading().pooledHeap(),
                 sampler.max.pooledHeap());
