@@ -97,8 +97,7 @@ final class Sampler implements AutoCloseable {
     }
 
     private void sample() throws IOException {
-        System.gc(); // one full collection per sample: the heap figure is what survived it
-        Reading r = Reading.read();
+        Reading r = Reading.afterFullGc(); // one full collection per sample: the heap figure is what survived it
         TransportStats pool = driver.transport.stats();
         Histogram loop = driver.probe.interval();
         List<String> newLeaks = SoakDriver.drainLeaks();
