@@ -88,7 +88,7 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
         if (tls == null) {
             addHttp2(ch.pipeline(), index, "h2c");
         } else {
-            ch.pipeline().addLast(tls.newHandler(ch.alloc()), new H2AlpnHandler(this, index, http1Fallback));
+            ch.pipeline().addLast(configure(tls.newHandler(ch.alloc())), new H2AlpnHandler(this, index, http1Fallback));
         }
     }
 
@@ -399,7 +399,9 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     }
 
     void resetReceived(Reset reset) {
-        resets.add(reset);
+        if (recording()) {
+            resets.add(reset);
+        }
     }
 
     void pingReceived() {
@@ -407,14 +409,21 @@ public final class H2TestServer extends ScriptedServer<H2RecordedRequest, H2Resp
     }
 
     void windowUpdateReceived(WindowUpdate update) {
-        windowUpdates.add(update);
+        if (recording()) {
+            windowUpdates.add(update);
+        }
     }
 
     void goAwayReceived(GoAway goAway) {
-        goAways.add(goAway);
+        if (recording()) {
+            goAways.add(goAway);
+        }
     }
 
     void settingsReceived(int connectionIndex, Http2Settings settings) {
+        if (!recording()) {
+            return;
+        }
         Http2Settings merged = clientSettings.computeIfAbsent(connectionIndex, i -> new Http2Settings());
         synchronized (merged) {
             merged.putAll(settings);

@@ -86,6 +86,21 @@ class H2TestServerTest {
     }
 
     @Test
+    void withRecordingOffRequestsAreAnsweredAndCountedButNothingIsKept() throws Exception {
+        H2TestServer server = use(H2TestServer.startTls(TestCertificates.get().server()));
+        server.recording(false);
+        server.dispatcher(r -> H2Response.ok("to " + r.path()));
+        HttpResponse<String> response = JDK_H2.send(HttpRequest.newBuilder(server.uri("/a")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.body()).isEqualTo("to /a");
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThatThrownBy(() -> server.takeRequest(Duration.ofMillis(50))).isInstanceOf(AssertionError.class);
+        assertThat(server.clientSettings(0)).isNull();
+        assertThat(server.windowUpdatesReceived()).isEmpty();
+    }
+
+    @Test
     void defaultDispatcherCustomDispatcherAndAFailingOne() throws Exception {
         H2TestServer server = use(H2TestServer.startTls(TestCertificates.get().server()));
         assertThat(getString(server, "/")).isEqualTo("200 ok");

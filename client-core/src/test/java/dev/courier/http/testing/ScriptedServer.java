@@ -61,6 +61,9 @@ public abstract class ScriptedServer<Q, R> implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Function<Q, R> dispatcher;
     private volatile boolean holdConnections;
+    private volatile boolean recording = true;
+    /** The TLS handshake timeout of connections accepted from now on, in ms; 0 leaves Netty's (10 s). */
+    private volatile long tlsHandshakeTimeoutMillis;
     /** Gates of connections accepted while {@link #holdConnections} was on, by index; event-loop confined. */
     private final Map<Integer, InboundGate> heldConnections = new HashMap<>();
 
@@ -164,6 +167,39 @@ public abstract class ScriptedServer<Q, R> implements AutoCloseable {
         }
     }
 
+    /**
+     * While false, the server keeps nothing per request or per connection: requests are answered and counted but not
+     * recorded for {@link #takeRequest()}, and the subclasses stop recording what else they keep per event (TLS SNI
+     * names, the client's HTTP/2 control frames). For long runs, such as the soak in {@code benchmarks}, whose
+     * millions of requests would otherwise fill the server's heap; true (recording) by default.
+     */
+    public void recording(boolean on) {
+        this.recording = on;
+    }
+
+    /**
+     * The server's TLS handshake timeout for connections accepted from now on (Netty's default is 10 s): a long run
+     * on a machine shared with other work raises it, so that a handshake the starved server completes late is not
+     * cut by the server itself. No effect on a plaintext server.
+     */
+    public void tlsHandshakeTimeout(Duration timeout) {
+        this.tlsHandshakeTimeoutMillis = timeout.toMillis();
+    }
+
+    /** Applies {@link #tlsHandshakeTimeout(Duration)} to a server-side TLS handler; returns it. */
+    io.netty.handler.ssl.SslHandler configure(io.netty.handler.ssl.SslHandler handler) {
+        long millis = tlsHandshakeTimeoutMillis;
+        if (millis > 0) {
+            handler.setHandshakeTimeoutMillis(millis);
+        }
+        return handler;
+    }
+
+    /** Whether requests are recorded (see {@link #recording(boolean)}). */
+    public boolean recording() {
+        return recording;
+    }
+
     /** Number of requests whose headers were received. */
     public int requestCount() {
         return requestCount.get();
@@ -247,7 +283,9 @@ public abstract class ScriptedServer<Q, R> implements AutoCloseable {
     }
 
     void record(Q request) {
-        requests.add(request);
+        if (recording) {
+            requests.add(request);
+        }
     }
 
     R nextResponse(Q request) {

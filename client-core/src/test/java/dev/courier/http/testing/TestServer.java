@@ -49,9 +49,17 @@ public final class TestServer extends ScriptedServer<RecordedRequest, ServerResp
     void initConnection(SocketChannel ch, int index) {
         if (tls != null) {
             ch.pipeline().addLast(new SniHandler((io.netty.util.Mapping<String, SslContext>) host -> {
-                sniHostNames.add(host == null ? "" : host);
+                if (recording()) {
+                    sniHostNames.add(host == null ? "" : host);
+                }
                 return tls;
-            }));
+            }) {
+                @Override
+                protected io.netty.handler.ssl.SslHandler newSslHandler(SslContext context,
+                        io.netty.buffer.ByteBufAllocator allocator) {
+                    return configure(super.newSslHandler(context, allocator));
+                }
+            });
         }
         ch.pipeline().addLast(new HttpRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(64 * 1024)

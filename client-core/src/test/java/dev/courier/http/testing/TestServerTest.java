@@ -68,6 +68,26 @@ class TestServerTest {
     }
 
     @Test
+    void withRecordingOffRequestsAreAnsweredAndCountedButNotKept() throws Exception {
+        server.recording(false);
+        server.dispatcher(r -> ServerResponse.ok("to " + r.path()));
+        try (Socket socket = connect(server)) {
+            send(socket, "POST /a HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc");
+            assertThat(readResponse(socket.getInputStream()).bodyText()).isEqualTo("to /a");
+        }
+        assertThat(server.recording()).isFalse();
+        assertThat(server.requestCount()).isEqualTo(1);
+        assertThatThrownBy(() -> server.takeRequest(Duration.ofMillis(50))).isInstanceOf(AssertionError.class);
+
+        server.recording(true);
+        try (Socket socket = connect(server)) {
+            send(socket, "GET /b HTTP/1.1\r\nHost: x\r\n\r\n");
+            assertThat(readResponse(socket.getInputStream()).bodyText()).isEqualTo("to /b");
+        }
+        assertThat(server.takeRequest().path()).isEqualTo("/b");
+    }
+
+    @Test
     void defaultDispatcherAndCustomDispatcher() throws Exception {
         try (Socket socket = connect(server)) {
             send(socket, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
