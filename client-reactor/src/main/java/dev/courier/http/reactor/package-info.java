@@ -5,7 +5,7 @@
  *
  * <p>This module adds reactor-core and nothing else. Spring's WebClient connector lives in its own module,
  * {@code client-spring}, built on these views: spring-webflux brings spring-web, spring-core, spring-beans and
- * micrometer-observation (about 5 MB), which Reactor users without Spring should not pay for, and an optional
+ * micrometer-observation (about 6 MB of jars), which Reactor users without Spring should not pay for, and an optional
  * dependency would instead turn a missing jar into a {@code NoClassDefFoundError} at run time.
  */
 package dev.courier.http.reactor;
