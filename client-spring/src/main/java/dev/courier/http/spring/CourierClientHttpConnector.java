@@ -86,8 +86,12 @@ public final class CourierClientHttpConnector implements ClientHttpConnector, Au
     @Override
     public Mono<ClientHttpResponse> connect(HttpMethod method, URI uri,
                                             Function<? super ClientHttpRequest, Mono<Void>> requestCallback) {
-        CourierClientHttpRequest request = new CourierClientHttpRequest(method, uri, DefaultDataBufferFactory.sharedInstance);
-        return requestCallback.apply(request).then(Mono.defer(() -> exchange(request)));
+        // Deferred, so that each subscription (a retry) prepares a request of its own: a committed request and its
+        // one-shot body publisher cannot be sent twice.
+        return Mono.defer(() -> {
+            CourierClientHttpRequest request = new CourierClientHttpRequest(method, uri, DefaultDataBufferFactory.sharedInstance);
+            return requestCallback.apply(request).then(Mono.defer(() -> exchange(request)));
+        });
     }
 
     private Mono<ClientHttpResponse> exchange(CourierClientHttpRequest request) {

@@ -23,7 +23,9 @@ import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.core.io.buffer.DefaultDataBufferFactory;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseCookie;
 import org.springframework.http.ResponseEntity;
@@ -297,6 +299,29 @@ class CourierClientHttpConnectorTest {
         String body = WebClient.builder().clientConnector(new CourierClientHttpConnector(following)).build()
                 .get().uri(server.uri("/from")).retrieve().bodyToMono(String.class).block(WAIT);
         assertThat(body).isEqualTo("arrived");
+    }
+
+    @Test
+    void eachSubscriptionToTheConnectorsMonoPreparesAndSendsARequestOfItsOwn() {
+        TestServer server = courier.server();
+        Transport t = courier.transport();
+        CourierClientHttpConnector connector = new CourierClientHttpConnector(Client.newBuilder().transport(t).build());
+        byte[] payload = "once more".getBytes(StandardCharsets.UTF_8);
+
+        Mono<String> sent = connector.connect(HttpMethod.POST, server.uri("/twice"),
+                        request -> {
+                            request.getHeaders().add("X-Once", "1");
+                            return request.writeWith(Mono.fromSupplier(() -> request.bufferFactory().wrap(payload)));
+                        })
+                .flatMap(response -> DataBufferUtils.join(response.getBody()).map(b -> b.toString(StandardCharsets.UTF_8)));
+        StepVerifier.create(sent.repeat(1)).expectNext("ok", "ok").expectComplete().verify(WAIT);
+
+        for (int i = 0; i < 2; i++) {
+            RecordedRequest recorded = server.takeRequest();
+            assertThat(recorded.bodyText()).as("body of request " + i).isEqualTo("once more");
+            assertThat(recorded.headers("X-Once")).as("the header written once into request " + i).containsExactly("1");
+        }
+        Await.idleConnections(t, 1);
     }
 
     /** Polls the server's byte count until it stops moving for 300 ms (or passes the bound); at most 20 s. */
