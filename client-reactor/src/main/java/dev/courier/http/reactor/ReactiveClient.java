@@ -44,12 +44,21 @@ public final class ReactiveClient {
         this.client = client;
     }
 
-    /** Reactor views of {@code client}, which keeps its configuration (redirects, cookies, timeout, executor). */
+    /**
+     * Reactor views of {@code client}, which keeps its configuration (redirects, cookies, timeout, executor).
+     *
+     * @param client the client to send with
+     * @return the views
+     */
     public static ReactiveClient of(Client client) {
         return new ReactiveClient(Objects.requireNonNull(client, "client"));
     }
 
-    /** The client requests are sent with. */
+    /**
+     * The client requests are sent with.
+     *
+     * @return the client given to {@link #of}
+     */
     public Client client() {
         return client;
     }
@@ -58,6 +67,9 @@ public final class ReactiveClient {
      * A Mono that sends {@code request} when subscribed and emits its response once the head arrived, or
      * fails with the {@link dev.courier.http.RequestException} {@link Client#send} fails with. Cancelling
      * it before the response is emitted cancels the exchange and releases the connection.
+     *
+     * @param request the request, sent once per subscription
+     * @return a Mono of the response
      */
     public Mono<Response> send(Request request) {
         Objects.requireNonNull(request, "request");
@@ -68,6 +80,11 @@ public final class ReactiveClient {
      * Sends {@code request}, applies {@code handler} to the response and emits what the handler's publisher
      * emits; when that publisher ends, fails or is cancelled, the response is closed (a no-op for a body
      * read to its end), so that a handler that ignores the body cannot leak the connection.
+     *
+     * @param request the request, sent once per subscription
+     * @param handler turns the response into the publisher whose items the Flux emits
+     * @param <T> the type of those items
+     * @return a Flux of what the handler's publisher emits
      */
     public <T> Flux<T> exchange(Request request, Function<? super Response, ? extends Publisher<T>> handler) {
         Objects.requireNonNull(handler, "handler");
@@ -88,6 +105,9 @@ public final class ReactiveClient {
      * release). Backpressured: nothing beyond the subscriber's demand is read from the socket. Cancelling
      * the subscription closes the body; completing it returns the connection to the pool. Like the body
      * itself, the Flux may be subscribed once.
+     *
+     * @param response the response whose body to read
+     * @return the body's buffers
      */
     public static Flux<ByteBuffer> body(Response response) {
         Objects.requireNonNull(response, "response");

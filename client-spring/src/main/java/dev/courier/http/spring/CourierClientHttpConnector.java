@@ -63,7 +63,11 @@ public final class CourierClientHttpConnector implements ClientHttpConnector, Au
         this(Client.newBuilder().redirectPolicy(RedirectPolicy.none()).build(), true);
     }
 
-    /** A connector sending through {@code client}, used as configured and never closed by the connector. */
+    /**
+     * A connector sending through {@code client}, used as configured and never closed by the connector.
+     *
+     * @param client the client to send WebClient's requests with
+     */
     public CourierClientHttpConnector(Client client) {
         this(Objects.requireNonNull(client, "client"), false);
     }
@@ -74,7 +78,11 @@ public final class CourierClientHttpConnector implements ClientHttpConnector, Au
         this.ownsClient = ownsClient;
     }
 
-    /** The client this connector sends with. */
+    /**
+     * The client this connector sends with.
+     *
+     * @return the client given, or the one this connector created
+     */
     public Client client() {
         return client;
     }

@@ -24,7 +24,12 @@ public final class ResponseMono extends Mono<Response> {
     private final Client client;
     private final Request request;
 
-    /** A Mono sending {@code request} with {@code client} once per subscription. */
+    /**
+     * A Mono sending {@code request} with {@code client} once per subscription.
+     *
+     * @param client  the client to send with
+     * @param request the request to send
+     */
     public ResponseMono(Client client, Request request) {
         this.client = client;
         this.request = request;

@@ -35,7 +35,13 @@ public final class CourierClientHttpRequest extends AbstractClientHttpRequest {
     private long contentLength = -1;
     private Request built;
 
-    /** A request for WebClient to write into, its body buffers from {@code bufferFactory}. */
+    /**
+     * A request for WebClient to write into.
+     *
+     * @param method        the request method
+     * @param uri           the request URI
+     * @param bufferFactory where WebClient's encoders take their buffers from
+     */
     public CourierClientHttpRequest(HttpMethod method, URI uri, DataBufferFactory bufferFactory) {
         this.method = method;
         this.uri = uri;
@@ -124,6 +130,8 @@ public final class CourierClientHttpRequest extends AbstractClientHttpRequest {
     /**
      * The Courier request: what WebClient wrote, or for a request it never committed (no body written), the
      * method, URI and headers as they stand.
+     *
+     * @return the request to send
      */
     public Request toCourierRequest() {
         if (!isCommitted()) {

@@ -37,7 +37,12 @@ public final class CourierClientHttpResponse implements ClientHttpResponse {
     /** Parsed on first use (most callers never ask); benign race: each thread parses the same fields. */
     private volatile MultiValueMap<String, ResponseCookie> cookies;
 
-    /** Wraps {@code response}; body buffers come from {@code bufferFactory}'s {@code wrap(ByteBuffer)}. */
+    /**
+     * Wraps {@code response}.
+     *
+     * @param response      the Courier response
+     * @param bufferFactory wraps each body {@code ByteBuffer} as a {@link DataBuffer}
+     */
     public CourierClientHttpResponse(Response response, DataBufferFactory bufferFactory) {
         this.response = response;
         this.bufferFactory = bufferFactory;
