@@ -45,6 +45,10 @@ public final class Main {
             Demo.run(out);
             return OK;
         }
+        if (args.length == 1 && args[0].equals("webclient")) {
+            WebClientDemo.run(out);
+            return OK;
+        }
         Options o;
         Request request;
         try {

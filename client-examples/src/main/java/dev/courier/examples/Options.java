@@ -15,6 +15,7 @@ record Options(String method, List<String[]> headers, String data, Path dataFile
     static final String USAGE = String.join("\n",
             "usage: courier [options] URL",
             "       courier demo",
+            "       courier webclient        (Spring WebClient over Courier against an embedded server)",
             "  -X, --request METHOD     request method (default GET, or POST with -d)",
             "  -H, --header 'Name: v'   add a request header (repeatable)",
             "  -d, --data DATA          send DATA as the body (POST, form content type unless -H sets one)",

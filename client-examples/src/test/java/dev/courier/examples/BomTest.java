@@ -39,7 +39,8 @@ class BomTest {
                 published.add(name);
             }
         }
-        assertThat(published).contains("client-core", "client-tls", "client-micrometer", "client-opentelemetry");
+        assertThat(published).contains("client-core", "client-tls", "client-micrometer", "client-opentelemetry",
+                "client-reactor", "client-spring");
 
         Element managed = child(child(bom.getDocumentElement(), "dependencyManagement"), "dependencies");
         Set<String> pinned = new TreeSet<>();

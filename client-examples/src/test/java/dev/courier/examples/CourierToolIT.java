@@ -247,4 +247,13 @@ class CourierToolIT {
                 .contains("GET /home with Cookie: session=s3ss10n; theme=dark").contains("after 2 redirects")
                 .contains("downloaded 256 MiB");
     }
+
+    @Test
+    void theWebClientDemoRuns() throws Exception {
+        Run run = courier("webclient");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("server accepted 1 connection(s)").contains("sent chunked: true")
+                .contains("downloaded 64 MiB").contains("failed: TimeoutException")
+                .contains("WebClientRequestException caused by RequestException");
+    }
 }

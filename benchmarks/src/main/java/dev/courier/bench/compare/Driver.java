@@ -41,6 +41,9 @@ public final class Driver {
         ADAPTERS.put("ahc", "dev.courier.bench.compare.clients.AsyncHttpClientAdapter");
         ADAPTERS.put("apache", "dev.courier.bench.compare.clients.ApacheAdapter");
         ADAPTERS.put("jetty", "dev.courier.bench.compare.clients.JettyAdapter");
+        // Spring WebClient over each connector (run-webclient.sh), from benchmarks.jar alone.
+        ADAPTERS.put("webclient-courier", "dev.courier.bench.compare.clients.WebClientCourierAdapter");
+        ADAPTERS.put("webclient-reactor", "dev.courier.bench.compare.clients.WebClientReactorAdapter");
     }
 
     private Driver() {
