@@ -270,7 +270,10 @@ public final class Request {
             return this;
         }
 
-        /** Sets the body; {@code null} for none. */
+        /**
+         * Sets the body; {@code null} for none. A body that knows its media type ({@link RequestBody#contentType()})
+         * sets Content-Type when the request is built, unless this builder has one.
+         */
         public Builder body(RequestBody body) {
             this.body = body;
             return this;
@@ -356,6 +359,10 @@ public final class Request {
             }
             if (body != null && (method.equals("GET") || method.equals("HEAD")) && body.contentLength() == 0) {
                 body = null;
+            }
+            String bodyType = body == null ? null : body.contentType();
+            if (bodyType != null && (headers != null ? headers.first("Content-Type") == null : !baseHeaders.contains("Content-Type"))) {
+                editHeaders().add("Content-Type", bodyType); // as Go's PostForm and multipart callers set it
             }
             return new Request(this);
         }
