@@ -101,6 +101,11 @@ public final class BodyStream {
         return String.valueOf(source.request());
     }
 
+    /** The error for a failure of this body found by its reader: typed by the source, phase READ_BODY. */
+    Throwable failure(String detail, Throwable cause) {
+        return source.failure(detail, cause);
+    }
+
     /** Completes with the trailer fields when the body ends, or fails as the body did. */
     public synchronized CompletableFuture<Headers> trailers() {
         if (trailers == null) {
