@@ -117,6 +117,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 b.maxConnectionLifetime.toNanos(), b.disableKeepAlives, b.strictMaxConcurrentStreams,
                 !b.disableHttp2, b.h2cPriorKnowledge), dialer, timers,
                 clock);
+        // Which optional content codings load (br, zstd) is found out here, on the caller's thread: it loads
+        // native libraries, file reads that must not happen on an event loop.
+        dev.courier.http.internal.body.ContentCodings.load();
         this.context = new TransportContext(pool, b.userAgent, b.disableCompression, b.disableKeepAlives,
                 b.maxDecompressedBytes, b.responseHeaderTimeout.toNanos(), b.expectContinueTimeout.toNanos(),
                 b.maxResponseHeaderBytes, timers, clock);
@@ -383,7 +386,10 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** Limit on a transparently decompressed body, against decompression bombs. 0 = none. */
+        /**
+         * Limit on a transparently decompressed body (gzip, deflate, br, zstd), against decompression bombs:
+         * past it the body fails with a {@link BodyLimitException}. 0 = none.
+         */
         public Builder maxDecompressedBytes(long n) {
             if (n < 0) {
                 throw new IllegalArgumentException("maxDecompressedBytes < 0: " + n);
@@ -398,7 +404,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
             return this;
         }
 
-        /** Stops asking for gzip/deflate and decoding it. */
+        /** Stops asking for compressed bodies (gzip, deflate, and br and zstd when available) and decoding them. */
         public Builder disableCompression(boolean disable) {
             this.disableCompression = disable;
             return this;

@@ -76,7 +76,7 @@ class Http2Test {
         assertThat(seen.authority()).isEqualTo("localhost:" + server.port());
         assertThat(seen.headers().first("x-custom")).isEqualTo("v");
         assertThat(seen.headers().first("user-agent")).startsWith("Courier/");
-        assertThat(seen.headers().first("accept-encoding")).isEqualTo("gzip, deflate");
+        assertThat(seen.headers().first("accept-encoding")).isEqualTo("gzip, deflate, br, zstd");
         assertThat(seen.headers().contains("connection")).isFalse();
     }
 
