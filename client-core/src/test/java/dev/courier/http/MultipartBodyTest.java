@@ -295,6 +295,28 @@ class MultipartBodyTest {
         }
     }
 
+    /** The same bytes over HTTP/2 (TLS), where DATA frames carry the parts, the file read off the event loop. */
+    @Test
+    void aFileFormGoesOverHttp2() throws Exception {
+        byte[] content = new byte[200 * 1024];
+        new Random(3).nextBytes(content);
+        Path file = Files.write(dir.resolve("h2.bin"), content);
+        MultipartBody form = MultipartBody.newBuilder().field("a", "1").file("f", file).build();
+        dev.courier.http.testing.TestCertificates certs = dev.courier.http.testing.TestCertificates.get();
+        dev.courier.http.testing.H2TestServer server = courier.closeAfter(dev.courier.http.testing.H2TestServer.startTls(certs.server()));
+        server.enqueue(dev.courier.http.testing.H2Response.ok("got it"));
+        Transport t = courier.transport(b -> b.trustStore(certs.caTrustStore()));
+
+        Response r = t.roundTrip(Request.newBuilder(server.uri("/up")).post(form).build()).get(10, SECONDS);
+
+        assertThat(r.protocol()).isEqualTo(Protocol.HTTP_2);
+        assertThat(r.body().text().get(10, SECONDS)).isEqualTo("got it");
+        dev.courier.http.testing.H2RecordedRequest got = server.takeRequest();
+        assertThat(got.header("content-type")).isEqualTo(form.contentType());
+        assertThat(got.header("content-length")).isEqualTo(Long.toString(form.contentLength()));
+        assertThat(got.body()).isEqualTo(FormBodyTest.bytes(form));
+    }
+
     @Test
     void demandCarriesAcrossPartsAndCancelStopsTheFile() throws Exception {
         Path file = dir.resolve("f.bin");

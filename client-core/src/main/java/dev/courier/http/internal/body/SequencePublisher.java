@@ -33,7 +33,8 @@ public final class SequencePublisher implements Flow.Publisher<ByteBuffer> {
 
     /** One subscription to the sequence. */
     private final class Sequence implements Flow.Subscription {
-        private final Flow.Subscriber<? super ByteBuffer> downstream;
+        /** Null once the sequence ended or was cancelled (Reactive Streams rule 3.13). */
+        private volatile Flow.Subscriber<? super ByteBuffer> downstream;
         private final AtomicInteger wip = new AtomicInteger();
         private final AtomicLong missedRequested = new AtomicLong();
         private final AtomicLong missedProduced = new AtomicLong();
@@ -45,6 +46,8 @@ public final class SequencePublisher implements Flow.Publisher<ByteBuffer> {
         private int next;
         private volatile boolean cancelled;
         private volatile boolean done;
+        /** Set by the one terminal signal (a bad request(n) may race a source's end). */
+        private final java.util.concurrent.atomic.AtomicBoolean terminated = new java.util.concurrent.atomic.AtomicBoolean();
 
         Sequence(Flow.Subscriber<? super ByteBuffer> downstream) {
             this.downstream = downstream;
@@ -55,11 +58,17 @@ public final class SequencePublisher implements Flow.Publisher<ByteBuffer> {
             advance();
         }
 
+        /** The subscriber, or null once it must get no more signals. */
+        private Flow.Subscriber<? super ByteBuffer> subscriber() {
+            return downstream;
+        }
+
         @Override
         public void request(long n) {
             if (n <= 0) {
-                cancel();
                 terminate(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams 3.9)"));
+                cancelled = true; // stops the current source
+                drain();
                 return;
             }
             missedRequested.getAndAccumulate(n, SequencePublisher::addCapped);
@@ -69,6 +78,7 @@ public final class SequencePublisher implements Flow.Publisher<ByteBuffer> {
         @Override
         public void cancel() {
             cancelled = true;
+            downstream = null;
             drain();
         }
 
@@ -92,14 +102,19 @@ public final class SequencePublisher implements Flow.Publisher<ByteBuffer> {
         }
 
         private void terminate(Throwable error) {
-            if (done) {
+            done = true;
+            if (!terminated.compareAndSet(false, true)) {
                 return;
             }
-            done = true;
+            Flow.Subscriber<? super ByteBuffer> s = downstream;
+            downstream = null;
+            if (s == null) {
+                return; // cancelled
+            }
             if (error == null) {
-                downstream.onComplete();
+                s.onComplete();
             } else {
-                downstream.onError(error);
+                s.onError(error);
             }
         }
 
@@ -165,7 +180,10 @@ public final class SequencePublisher implements Flow.Publisher<ByteBuffer> {
                 }
                 missedProduced.incrementAndGet();
                 drain();
-                downstream.onNext(item);
+                Flow.Subscriber<? super ByteBuffer> s = subscriber();
+                if (s != null) {
+                    s.onNext(item);
+                }
             }
 
             @Override

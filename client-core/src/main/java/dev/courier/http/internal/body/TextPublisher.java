@@ -60,7 +60,8 @@ public final class TextPublisher<T> implements Flow.Publisher<T> {
 
     /** The body's subscriber and the item subscriber's subscription in one. */
     private final class Bridge implements Flow.Subscriber<ByteBuffer>, Flow.Subscription {
-        private final Flow.Subscriber<? super T> downstream;
+        /** Null once the subscription ended (Reactive Streams rule 3.13); touched in the drain loop only. */
+        private Flow.Subscriber<? super T> downstream;
         private final LineDecoder decoder;
         private final Framer<T> framer;
         private final AtomicInteger wip = new AtomicInteger();
@@ -239,13 +240,15 @@ public final class TextPublisher<T> implements Flow.Publisher<T> {
             if (cancelUpstream) {
                 upstream.cancel();
             }
+            Flow.Subscriber<? super T> s = downstream;
+            downstream = null; // rule 3.13: the subscriber may be collected even while its subscription is held
             if (cancelled) {
-                return; // Reactive Streams rule 3.5: no signal after cancel
+                return; // rule 3.5: no signal after cancel
             }
             if (error == null) {
-                downstream.onComplete();
+                s.onComplete();
             } else {
-                downstream.onError(error);
+                s.onError(error);
             }
         }
     }
