@@ -101,6 +101,18 @@ public final class Client implements AutoCloseable {
         return send(Request.newBuilder(uri).post(body).build());
     }
 
+    /**
+     * POSTs an HTML form to {@code uri}, as Go's {@code Client.PostForm}: the values encoded by
+     * {@link RequestBody#ofForm} with {@code Content-Type: application/x-www-form-urlencoded}.
+     *
+     * @param uri  the target
+     * @param form each key's values
+     * @return the response, as {@link #send}
+     */
+    public CompletableFuture<Response> postForm(String uri, java.util.Map<String, ? extends java.util.Collection<String>> form) {
+        return post(uri, RequestBody.ofForm(form));
+    }
+
     /** {@return the round tripper this client sends through: the Transport given, or the one it created} */
     public RoundTripper transport() {
         return transport;

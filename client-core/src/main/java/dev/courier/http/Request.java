@@ -341,7 +341,8 @@ public final class Request {
         }
 
         /**
-         * Sets the body; {@code null} for none.
+         * Sets the body; {@code null} for none. A body that knows its media type ({@link RequestBody#contentType()})
+         * sets Content-Type when the request is built, unless this builder has one.
          *
          * @param body the body, or null; an empty body on a GET or HEAD is dropped by {@link #build()}
          * @return this builder
@@ -462,6 +463,10 @@ public final class Request {
             }
             if (body != null && (method.equals("GET") || method.equals("HEAD")) && body.contentLength() == 0) {
                 body = null;
+            }
+            String bodyType = body == null ? null : body.contentType();
+            if (bodyType != null && (headers != null ? headers.first("Content-Type") == null : !baseHeaders.contains("Content-Type"))) {
+                editHeaders().add("Content-Type", bodyType); // as Go's PostForm and multipart callers set it
             }
             return new Request(this);
         }

@@ -2,6 +2,7 @@ package dev.courier.http;
 
 import dev.courier.http.internal.body.BytesRequestBody;
 import dev.courier.http.internal.body.FileRequestBody;
+import dev.courier.http.internal.body.FormEncoding;
 import dev.courier.http.internal.body.PublisherRequestBody;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -9,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.function.Supplier;
@@ -20,6 +23,9 @@ import java.util.function.Supplier;
  *
  * <p>A known length is sent as Content-Length and must match what the publisher produces (a mismatch
  * fails the request rather than corrupt the connection); an unknown length (-1) is sent chunked.
+ *
+ * <p>A body may know its media type ({@link #contentType()}: forms, {@link MultipartBody}); a request
+ * built with it sends that Content-Type unless the caller set the field.
  */
 public abstract class RequestBody {
 
@@ -44,6 +50,23 @@ public abstract class RequestBody {
      */
     public static RequestBody of(String text, Charset charset) {
         return of(text.getBytes(charset));
+    }
+
+    /**
+     * An HTML form, {@code application/x-www-form-urlencoded}, encoded as Go's {@code url.Values.Encode}
+     * (and so {@code http.PostForm}) does: keys sorted by code point, each key's values in their order,
+     * names and values as UTF-8 with every byte but {@code A-Z a-z 0-9 - _ . ~} percent-encoded and space
+     * as {@code +}. A key with no values is left out. The request sends {@code Content-Type:
+     * application/x-www-form-urlencoded} unless the caller set a Content-Type. Replayable.
+     *
+     * @param values each key's values, e.g. {@code Map.of("q", List.of("a b"), "n", List.of("1", "2"))}
+     *               gives {@code n=1&n=2&q=a+b}
+     * @return the encoded form
+     * @throws NullPointerException if a key, a key's list or a value is null
+     */
+    public static RequestBody ofForm(Map<String, ? extends Collection<String>> values) {
+        byte[] encoded = FormEncoding.encode(values);
+        return new BytesRequestBody(encoded, 0, encoded.length, FormEncoding.CONTENT_TYPE);
     }
 
     /**
@@ -79,6 +102,16 @@ public abstract class RequestBody {
      */
     public static RequestBody ofPublisher(Supplier<Flow.Publisher<ByteBuffer>> publishers, long length) {
         return new PublisherRequestBody(publishers, length, true);
+    }
+
+    /**
+     * The media type of these bytes, which a request built with this body sends as Content-Type unless
+     * the caller set that field; {@code null} (the default) when the body does not know it.
+     *
+     * @return a Content-Type value, or null
+     */
+    public String contentType() {
+        return null;
     }
 
     /** {@return the length in bytes, or -1 when unknown} */

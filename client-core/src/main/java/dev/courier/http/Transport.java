@@ -117,6 +117,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
                 b.maxConnectionLifetime.toNanos(), b.disableKeepAlives, b.strictMaxConcurrentStreams,
                 !b.disableHttp2, b.h2cPriorKnowledge), dialer, timers,
                 clock);
+        // Which optional content codings load (br, zstd) is found out here, on the caller's thread: it loads
+        // native libraries, file reads that must not happen on an event loop.
+        dev.courier.http.internal.body.ContentCodings.load();
         this.context = new TransportContext(pool, b.userAgent, b.disableCompression, b.disableKeepAlives,
                 b.maxDecompressedBytes, b.responseHeaderTimeout.toNanos(), b.expectContinueTimeout.toNanos(),
                 b.maxResponseHeaderBytes, group, timers, clock);
@@ -457,9 +460,10 @@ public final class Transport implements RoundTripper, AutoCloseable {
         }
 
         /**
-         * Limit on a transparently decompressed body, against decompression bombs. 0 = none.
+         * Limit on a transparently decompressed body (gzip, deflate, br, zstd), against decompression bombs:
+         * past it the body fails with a {@link BodyLimitException}. 0 = none.
          *
-          * @param n the limit in decoded bytes, 0 or more (default 0, none); beyond it the body fails
+         * @param n the limit in decoded bytes, 0 or more (default 0, none)
          * @return this builder
          */
         public Builder maxDecompressedBytes(long n) {
@@ -482,9 +486,9 @@ public final class Transport implements RoundTripper, AutoCloseable {
         }
 
         /**
-         * Stops asking for gzip/deflate and decoding it.
+         * Stops asking for compressed bodies (gzip, deflate, and br and zstd when available) and decoding them.
          *
-          * @param disable true to receive bodies as the server encodes them (default false)
+         * @param disable true to receive bodies as the server encodes them (default false)
          * @return this builder
          */
         public Builder disableCompression(boolean disable) {

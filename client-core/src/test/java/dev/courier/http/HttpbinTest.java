@@ -322,7 +322,7 @@ class HttpbinTest {
         assertThat(r.uncompressed()).isTrue();
         assertThat(r.headers().contains("Content-Encoding")).isFalse();
         assertThat(isTrue(body, "gzipped")).isTrue();
-        assertThat(field(body, "Accept-Encoding")).isEqualTo("gzip, deflate");
+        assertThat(field(body, "Accept-Encoding")).isEqualTo("gzip, deflate, br, zstd");
     }
 
     @Test
@@ -454,7 +454,7 @@ class HttpbinTest {
     void defaultRequestHeadersAreSent() throws Exception {
         String body = text(await(client().get(httpbin.uri("/headers"))));
         assertThat(field(body, "User-Agent")).startsWith("Courier/");
-        assertThat(field(body, "Accept-Encoding")).isEqualTo("gzip, deflate");
+        assertThat(field(body, "Accept-Encoding")).isEqualTo("gzip, deflate, br, zstd");
         assertThat(field(body, "Host")).isEqualTo("127.0.0.1:" + httpbin.port());
         assertThat(field(body, "Authorization")).isNull();
     }

@@ -31,7 +31,7 @@ final class ResponseWriter {
         }
     }
 
-    private enum Kind { WRITE, FLUSH, DELAY, GATE, LATE_GATE, STREAM, ENDLESS, NEVER, UPGRADE }
+    private enum Kind { WRITE, FLUSH, DELAY, GATE, LATE_GATE, STREAM, FEED, ENDLESS, NEVER, UPGRADE }
 
     /** One action of the plan; {@code body} marks payload bytes, {@code counted} bytes of the final response. */
     private record Step(Kind kind, byte[] bytes, boolean body, boolean counted, Duration delay) {
@@ -118,7 +118,7 @@ final class ResponseWriter {
         }
         boolean headRequest = request != null && "HEAD".equals(request.method());
         boolean stream = s.streamTotal() >= 0;
-        boolean chunked = s.chunkSize() > 0 || s.badChunkSet() || (stream && s.streamChunked());
+        boolean chunked = s.chunkSize() > 0 || s.badChunkSet() || (stream && s.streamChunked()) || s.feedSet() != null;
         closeAtEnd |= s.noContentLengthSet();
         byte[] body = stream ? null : ResponseEncoder.encodedBody(s, request);
         long length = stream ? s.streamTotal() : body.length;
@@ -137,7 +137,10 @@ final class ResponseWriter {
         if (headRequest) {
             return;
         }
-        if (stream) {
+        if (s.feedSet() != null) {
+            steps.add(new Step(Kind.FEED, null, false, false, null));
+            write(ResponseEncoder.lastChunk(s.trailers()), false, true);
+        } else if (stream) {
             steps.add(new Step(Kind.STREAM, null, false, false, null));
         } else if (chunked) {
             planChunks(body, s);
@@ -226,6 +229,14 @@ final class ResponseWriter {
                 case STREAM:
                     streamRemaining = script.streamTotal();
                     pump();
+                    return;
+                case FEED:
+                    ctx.flush();
+                    neverEnding = true; // until the test ends the feed: a client that closes meanwhile is closed on
+                    script.feedSet().attach(ctx, () -> {
+                        neverEnding = false;
+                        run();
+                    });
                     return;
                 case ENDLESS:
                     neverEnding = true;

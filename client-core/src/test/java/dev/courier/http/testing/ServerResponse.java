@@ -57,6 +57,7 @@ public final class ServerResponse {
     private boolean truncateBodyOnly;
     private CompletableFuture<?> unsolicitedGate;
     private byte[] unsolicited;
+    private ChunkFeed feed;
 
     private ServerResponse(int code) {
         if (code < 100 || code > 999) {
@@ -322,6 +323,13 @@ public final class ServerResponse {
         return c;
     }
 
+    /** Sends the body chunked, as the test {@linkplain ChunkFeed#send sends} it through {@code feed}, until it {@linkplain ChunkFeed#end ends}. */
+    public ServerResponse feed(ChunkFeed feed) {
+        ServerResponse c = copy();
+        c.feed = Objects.requireNonNull(feed, "feed");
+        return c;
+    }
+
     /** Uses the request body as the response body (status 200 unless set otherwise). */
     public ServerResponse echoBody() {
         ServerResponse c = copy();
@@ -365,6 +373,7 @@ public final class ServerResponse {
     boolean truncatesBodyOnly() { return truncateBodyOnly; }
     CompletableFuture<?> unsolicitedGate() { return unsolicitedGate; }
     byte[] unsolicitedBytes() { return unsolicited; }
+    ChunkFeed feedSet() { return feed; }
 
     @Override
     public String toString() {
@@ -455,6 +464,7 @@ public final class ServerResponse {
         c.truncateBodyOnly = truncateBodyOnly;
         c.unsolicitedGate = unsolicitedGate;
         c.unsolicited = unsolicited;
+        c.feed = feed;
         return c;
     }
 

@@ -1,5 +1,7 @@
 package dev.courier.http.internal.body;
 
+import dev.courier.http.BodyLimitException;
+import dev.courier.http.ContentDecodingException;
 import dev.courier.http.Headers;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoop;
@@ -52,15 +54,6 @@ public final class BodyStream {
     private Headers trailerFields = Headers.empty();
     private Throwable pendingError;
 
-    /** The decoded body outgrew its cap. */
-    private static final class BodyLimitException extends Exception {
-        private static final long serialVersionUID = 1L;
-
-        BodyLimitException(String message) {
-            super(message, null, false, false);
-        }
-    }
-
     /** A decompressor and the count of what it produced, checked against the cap. */
     private static final class Decoding {
         final Decompressor decompressor;
@@ -99,6 +92,11 @@ public final class BodyStream {
     /** "GET http://..." (without password) for messages. */
     String description() {
         return String.valueOf(source.request());
+    }
+
+    /** The error for a failure of this body found by its reader: typed by the source, phase READ_BODY. */
+    Throwable failure(String detail, Throwable cause) {
+        return source.failure(detail, cause);
     }
 
     /** Completes with the trailer fields when the body ends, or fails as the body did. */
@@ -362,9 +360,11 @@ public final class BodyStream {
                 break;
             }
         } catch (DecompressionException e) {
-            finish(source.failure("cannot decompress the body: " + e.getMessage(), e), true, true);
+            String coding = ContentCodings.codingOf(decoding.decompressor);
+            String detail = "cannot decompress the " + coding + " body: " + e.getMessage();
+            finish(source.failure(detail, new ContentDecodingException(coding, detail, e)), true, true);
         } catch (BodyLimitException e) {
-            finish(source.failure(e.getMessage(), null), true, true);
+            finish(source.failure(e.getMessage(), e), true, true);
         } finally {
             draining = false;
         }
@@ -411,8 +411,8 @@ public final class BodyStream {
                     decoding.bytes += out.readableBytes();
                     if (decoding.maxBytes > 0 && decoding.bytes > decoding.maxBytes) {
                         out.release();
-                        throw new BodyLimitException("the decompressed body exceeds maxDecompressedBytes ("
-                                + decoding.maxBytes + " bytes); stopped reading");
+                        throw new BodyLimitException(BodyLimitException.Limit.DECOMPRESSED_SIZE, decoding.maxBytes,
+                                "the decompressed body exceeds maxDecompressedBytes (" + decoding.maxBytes + " bytes); stopped reading");
                     }
                     return out;
                 }

@@ -5,16 +5,30 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** A request body held in an array; the writer sends the array directly, the publisher is for everyone else. */
+/**
+ * A request body held in an array; the writer sends the array directly, the publisher is for everyone else.
+ * It may carry the media type of its bytes (an encoded form), which the request sends unless the caller set one.
+ */
 public final class BytesRequestBody extends RequestBody {
     private final byte[] bytes;
     private final int offset;
     private final int length;
+    private final String contentType;
 
     public BytesRequestBody(byte[] bytes, int offset, int length) {
+        this(bytes, offset, length, null);
+    }
+
+    public BytesRequestBody(byte[] bytes, int offset, int length, String contentType) {
         this.bytes = bytes;
         this.offset = offset;
         this.length = length;
+        this.contentType = contentType;
+    }
+
+    @Override
+    public String contentType() {
+        return contentType;
     }
 
     public byte[] array() {

@@ -52,6 +52,17 @@ public final class ResponseBodyImpl extends ResponseBody {
     }
 
     @Override
+    public Charset charset() {
+        return charset;
+    }
+
+    /** A RequestException naming the request, in phase READ_BODY. */
+    @Override
+    protected Throwable failure(String detail, Throwable cause) {
+        return stream.failure(detail, cause);
+    }
+
+    @Override
     public long contentLength() {
         return stream.contentLength();
     }

@@ -1,5 +1,6 @@
 package dev.courier.http.internal.h1;
 
+import dev.courier.http.internal.body.ContentCodings;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.codec.compression.Decompressor;
 import io.netty.handler.codec.compression.JdkZlibDecompressor;
@@ -20,32 +21,38 @@ public final class ContentDecoding {
 
     /**
      * A decompressor for a {@link ResponseHead} content coding if it is one Courier asked for (gzip,
-     * deflate), else null. Deflate accepts both the zlib format (RFC 9110) and the raw deflate some
-     * servers send.
+     * deflate, and br and zstd when {@link ContentCodings} has them), else null. Deflate accepts both the
+     * zlib format (RFC 9110) and the raw deflate some servers send.
      */
     static Decompressor decompressorFor(byte coding, ByteBufAllocator alloc) {
-        ZlibWrapper wrapper;
         switch (coding) {
             case ResponseHead.CODING_GZIP:
-                wrapper = ZlibWrapper.GZIP;
-                break;
+                return ContentCodings.named("gzip", zlib(ZlibWrapper.GZIP, alloc));
             case ResponseHead.CODING_DEFLATE:
-                wrapper = ZlibWrapper.ZLIB_OR_NONE;
-                break;
+                return ContentCodings.named("deflate", zlib(ZlibWrapper.ZLIB_OR_NONE, alloc));
+            case ResponseHead.CODING_BR:
+                return ContentCodings.brotli() ? ContentCodings.brotliDecompressor(alloc) : null;
+            case ResponseHead.CODING_ZSTD:
+                return ContentCodings.zstd() ? ContentCodings.zstdDecompressor(alloc) : null;
             default:
                 return null;
         }
+    }
+
+    private static Decompressor zlib(ZlibWrapper wrapper, ByteBufAllocator alloc) {
         return JdkZlibDecompressor.builder().wrapper(wrapper).decompressConcatenated(true).build(alloc);
     }
 
-    /** A decompressor for a Content-Encoding value (gzip or deflate, which Courier asks for), else null. */
+    /** A decompressor for a Content-Encoding value (a coding Courier asks for), else null. */
     public static Decompressor decompressorFor(CharSequence contentEncoding, ByteBufAllocator alloc) {
         if (contentEncoding == null) {
             return null;
         }
         String c = contentEncoding.toString().trim().toLowerCase(java.util.Locale.ROOT);
         byte coding = c.equals("gzip") || c.equals("x-gzip") ? ResponseHead.CODING_GZIP
-                : c.equals("deflate") ? ResponseHead.CODING_DEFLATE : ResponseHead.CODING_NONE;
+                : c.equals("deflate") ? ResponseHead.CODING_DEFLATE
+                : c.equals("br") ? ResponseHead.CODING_BR
+                : c.equals("zstd") ? ResponseHead.CODING_ZSTD : ResponseHead.CODING_NONE;
         return decompressorFor(coding, alloc);
     }
 

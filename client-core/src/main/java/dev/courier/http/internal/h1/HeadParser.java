@@ -33,6 +33,8 @@ final class HeadParser {
     private static final byte[] X_GZIP = Ascii.bytes("x-gzip");
     private static final byte[] DEFLATE = Ascii.bytes("deflate");
     private static final byte[] X_DEFLATE = Ascii.bytes("x-deflate");
+    private static final byte[] BR = Ascii.bytes("br");
+    private static final byte[] ZSTD = Ascii.bytes("zstd");
     private static final byte[] TIMEOUT_EQ = Ascii.bytes("timeout=");
 
     /** Standard reason phrases by status code, so that a standard one costs no String. */
@@ -314,6 +316,12 @@ final class HeadParser {
         }
         if (Ascii.equalsIgnoreCase(v, vs, ve, DEFLATE) || Ascii.equalsIgnoreCase(v, vs, ve, X_DEFLATE)) {
             return ResponseHead.CODING_DEFLATE;
+        }
+        if (Ascii.equalsIgnoreCase(v, vs, ve, BR)) {
+            return ResponseHead.CODING_BR;
+        }
+        if (Ascii.equalsIgnoreCase(v, vs, ve, ZSTD)) {
+            return ResponseHead.CODING_ZSTD;
         }
         return ResponseHead.CODING_OTHER;
     }

@@ -4,6 +4,7 @@ import dev.courier.http.Headers;
 import dev.courier.http.Request;
 import dev.courier.http.RequestBody;
 import dev.courier.http.internal.TransportContext;
+import dev.courier.http.internal.body.ContentCodings;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 
@@ -19,7 +20,8 @@ import io.netty.buffer.ByteBufUtil;
  */
 final class RequestHeadEncoder {
     private static final String HTTP11_CRLF = " HTTP/1.1\r\n";
-    private static final String GZIP_DEFLATE = "gzip, deflate";
+    /** gzip and deflate, and br and zstd when their optional libraries load ({@link ContentCodings}). */
+    private static final String GZIP_DEFLATE = ContentCodings.ACCEPT_ENCODING;
 
     private RequestHeadEncoder() {
     }

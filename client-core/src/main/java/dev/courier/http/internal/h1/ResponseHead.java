@@ -20,6 +20,8 @@ final class ResponseHead implements Supplier<Headers> {
     static final byte CODING_GZIP = 1;
     static final byte CODING_DEFLATE = 2;
     static final byte CODING_OTHER = 3;
+    static final byte CODING_BR = 4;
+    static final byte CODING_ZSTD = 5;
 
     /**
      * The field lines, each ending in LF (CR optional), without the status line (parsed from the read

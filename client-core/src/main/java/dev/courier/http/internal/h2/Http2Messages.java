@@ -16,7 +16,8 @@ import java.util.Map;
  * fields, lower-case names, no connection-specific fields.
  */
 final class Http2Messages {
-    private static final AsciiString GZIP_DEFLATE = AsciiString.cached("gzip, deflate");
+    /** gzip and deflate, and br and zstd when their optional libraries load. */
+    private static final AsciiString GZIP_DEFLATE = AsciiString.cached(dev.courier.http.internal.body.ContentCodings.ACCEPT_ENCODING);
     private static final AsciiString ZERO = AsciiString.cached("0");
 
     private Http2Messages() {
