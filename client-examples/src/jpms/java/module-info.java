@@ -6,4 +6,6 @@ module dev.courier.examples.jpms {
     requires dev.courier.http;
     requires dev.courier.http.micrometer;
     requires dev.courier.http.opentelemetry;
+    requires dev.courier.http.reactor;
+    requires dev.courier.http.spring;
 }

@@ -21,7 +21,9 @@ public final class BodyLimitException extends IOException {
         DECOMPRESSED_SIZE
     }
 
+    /** Which limit was passed. */
     private final Limit limit;
+    /** The limit's value, in chars or bytes as the limit counts. */
     private final long max;
 
     /**

@@ -11,6 +11,7 @@ import java.io.IOException;
 public final class ContentDecodingException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The Content-Encoding that failed, e.g. "gzip". */
     private final String coding;
 
     /**
