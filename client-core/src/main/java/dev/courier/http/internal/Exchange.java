@@ -94,6 +94,18 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         return request;
     }
 
+    /** The id of the connection the current attempt runs on, or "-" before it has one; read on the loop. */
+    public String connectionId() {
+        PooledConnection c = conn;
+        return c == null ? "-" : c.id();
+    }
+
+    /** "[c12] GET http://..." (connection id, method, URL without password): how log lines name the exchange. */
+    @Override
+    public String toString() {
+        return "[" + connectionId() + "] " + request;
+    }
+
     public TransportContext context() {
         return ctx;
     }
@@ -161,6 +173,11 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         return trace;
     }
 
+    @Override
+    public Object dialedFor() {
+        return request;
+    }
+
     // ---- an attempt, on the loop ----
 
     private void begin(PooledConnection connection, boolean reused, long idleNanos) {
@@ -172,6 +189,9 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         this.reused = reused;
         this.idleNanos = Math.max(0, idleNanos);
         Channel ch = connection.channel();
+        if (reused && ConnectionEvents.isDebugEnabled()) {
+            ConnectionEvents.reused(connection, request, idleNanos);
+        }
         if (trace != null) {
             boolean wasIdle = reused && idleNanos >= 0;
             trace.gotConn(new ClientTrace.ConnInfo(connection.id(), reused, wasIdle, Duration.ofNanos(Math.max(0, idleNanos)),
@@ -292,7 +312,7 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         ExchangeFuture f = future;
         future = null;
         boolean delivered = f != null && f.complete(response);
-        SlowCallbacks.check(start, "completing the response future", request);
+        SlowCallbacks.check(start, "completing the response future", this);
         if (delivered) {
             ((ResponseBodyImpl) response.body()).watchIfUnclaimed();
         } else {
