@@ -36,5 +36,4 @@ module dev.courier.http {
     // dependencies of client-core, and whether their native library loads is checked at run time.
     requires io.netty.transport.classes.epoll;
     requires io.netty.transport.classes.io_uring;
-    requires org.slf4j;
 }

@@ -61,6 +61,44 @@ public final class Client implements AutoCloseable {
     }
 
     /**
+     * Sends {@code request} and waits for its response head: {@link #send} for code that blocks, as a virtual
+     * thread does cheaply (Java 21 and later). Read the body with blocking calls too
+     * ({@code r.body().inputStream()}, or {@code r.body().text().get()}), and close the response when done
+     * with it. Courier blocks a caller only in {@code java.util.concurrent} waits (never while holding a
+     * monitor), so a virtual thread waiting here unmounts from its carrier.
+     *
+     * <p>An interrupt (before or during the wait) cancels the request, as cancelling {@link #send}'s future
+     * does: the exchange is aborted and its connection closed or released, a response arriving after is
+     * closed, and {@link InterruptedException} is thrown with the thread's interrupt status cleared, as
+     * {@link java.util.concurrent.Future#get()} does.
+     *
+     * @param request the request to send
+     * @return the response, its head read; read or close its body
+     * @throws RequestException     why no response came, as {@link #send}'s future would fail: the same
+     *                              exception, not wrapped in an {@code ExecutionException}
+     * @throws InterruptedException the thread was interrupted; the request was cancelled
+     */
+    public Response sendBlocking(Request request) throws RequestException, InterruptedException {
+        CompletableFuture<Response> f = send(request);
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            if (!f.cancel(true) && !f.isCompletedExceptionally()) {
+                f.join().close(); // the response came as the interrupt did: nobody will read it
+            }
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RequestException) {
+                throw (RequestException) cause;
+            }
+            // Not from Courier itself (a RoundTripper of the caller's failed otherwise): typed, with its cause.
+            throw new RequestException(request.method(), request.redactedUri(), RequestException.Phase.CLIENT,
+                    String.valueOf(cause), cause, false);
+        }
+    }
+
+    /**
      * Sends a GET request for {@code uri}, as {@link #send} does.
      *
      * @param uri an absolute http or https URL, parsed with {@link URI#URI(String)}

@@ -1,5 +1,6 @@
 package dev.courier.http;
 
+import dev.courier.http.internal.ConnectionEvents;
 import dev.courier.http.internal.PipelineSetup;
 import dev.courier.http.internal.TransportContext;
 import dev.courier.http.internal.dial.IoTransports;
@@ -36,8 +37,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * The default {@link RoundTripper}: keeps pooled persistent connections per {@link RouteKey} and
@@ -65,7 +66,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  */
 public final class Transport implements RoundTripper, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(Transport.class);
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(Transport.class);
     static final String DEFAULT_USER_AGENT = "Courier/0.1.0";
 
     private final EventLoopGroup group;
@@ -75,6 +76,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
     private final IoTransports io;
     private final TlsEngine tlsEngine;
     private final ProxySelector proxySelector;
+    private final ConnectionEvents events;
     private volatile boolean closed;
     private volatile RouteKey lastRoute;
 
@@ -85,11 +87,15 @@ public final class Transport implements RoundTripper, AutoCloseable {
         // TLS to an https:// proxy speaks HTTP/1.1 (CONNECT, absolute form): ALPN must never let it pick h2.
         SslContext proxySsl = b.proxyConfigured && !b.disableHttp2 ? b.sslContext(engine, false) : ssl;
         this.tlsEngine = engine.engine();
-        log.info("TLS engine: {}", engine.describe(ssl));
+        // DEBUG, not INFO: nothing to act on (tlsEngine() tells a program), and a command-line tool built on
+        // Courier printed it on every run.
+        log.debug("TLS engine: {}", engine.describe(ssl));
         this.io = IoTransports.select(b.ioTransport);
         this.group = b.eventLoops != null ? b.eventLoops : io.newGroup(b.eventLoopThreads);
         EventExecutor timers = group.next();
         LongSupplier clock = b.clock;
+        this.events = new ConnectionEvents(clock);
+        b.connectionListeners.forEach(events::add);
         DnsNameResolverBuilder dns = new DnsNameResolverBuilder()
                 .datagramChannelType(io.datagramChannel())
                 .socketChannelType(io.socketChannel())
@@ -110,7 +116,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
                         new PipelineSetup.Http2Options(b.h2cPriorKnowledge, b.http2PingInterval.toNanos(),
                                 b.http2PingTimeout.toNanos()),
                         new ProxySetup(proxySsl, !b.insecureSkipTlsVerification, b.tlsHandshakeTimeout.toMillis(),
-                                b.connectTimeout.toMillis(), b.proxyConnectHeaders, b.userAgent)), clock);
+                                b.connectTimeout.toMillis(), b.proxyConnectHeaders, b.userAgent)), clock, events);
         this.proxySelector = b.proxySelector;
         this.pool = new ConnectionPool(new PoolConfig(b.maxIdleConns, b.maxIdleConnsPerHost, b.maxConnsPerHost,
                 b.maxPendingAcquires, b.pendingAcquireTimeout.toNanos(), b.idleConnTimeout.toNanos(),
@@ -173,6 +179,17 @@ public final class Transport implements RoundTripper, AutoCloseable {
     /** {@return per-route counts of idle, active and waiting connections and requests, as a snapshot} */
     public TransportStats stats() {
         return pool.stats();
+    }
+
+    /**
+     * Adds a listener told of every connection this transport opens or closes from now on (connections
+     * already open are told only of their close); for metrics bound to a built transport. Listeners given
+     * to {@link Builder#connectionListener} see every connection.
+     *
+     * @param listener told of each open and close; must not block
+     */
+    public void addConnectionListener(ConnectionListener listener) {
+        events.add(Objects.requireNonNull(listener, "listener"));
     }
 
     /** {@return the socket I/O in use (epoll, io_uring or NIO)} */
@@ -256,6 +273,7 @@ public final class Transport implements RoundTripper, AutoCloseable {
         /** The versions both engines know; SSLv3 and older are broken and neither offers them. */
         private static final java.util.List<String> TLS_VERSIONS = java.util.List.of("TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1");
         private ProxySelector proxySelector = ProxySelector.none();
+        private final java.util.List<ConnectionListener> connectionListeners = new java.util.ArrayList<>(1);
         private Headers proxyConnectHeaders = Headers.empty();
         private boolean proxyConfigured;
 
@@ -290,6 +308,18 @@ public final class Transport implements RoundTripper, AutoCloseable {
          */
         public Builder proxyConnectHeaders(Headers headers) {
             this.proxyConnectHeaders = Objects.requireNonNull(headers, "proxyConnectHeaders");
+            return this;
+        }
+
+        /**
+         * Adds a listener told of every connection the transport opens and closes, with the reason for each
+         * close; may be called more than once.
+         *
+         * @param listener told of each open and close; must not block
+         * @return this builder
+         */
+        public Builder connectionListener(ConnectionListener listener) {
+            connectionListeners.add(Objects.requireNonNull(listener, "connectionListener"));
             return this;
         }
 
@@ -554,8 +584,8 @@ public final class Transport implements RoundTripper, AutoCloseable {
          * {@code dev.courier:client-tls} module is on the classpath and loads, else the JDK's engine; the
          * system property {@code courier.tls.engine} (auto, jdk or boringssl) replaces AUTO's choice. An
          * explicit {@link TlsEngine#BORINGSSL} that cannot load makes {@link #build()} fail, naming the module
-         * and the native library's load error. Each Transport logs the engine it uses at INFO
-         * ("TLS engine: BoringSSL (...)" or "TLS engine: JDK (SunJSSE, Java ...)").
+         * and the native library's load error. {@link Transport#tlsEngine()} tells which one a transport uses,
+         * and each logs it at DEBUG ("TLS engine: BoringSSL (...)" or "TLS engine: JDK (SunJSSE, Java ...)").
          *
           * @param engine the engine to use (default {@link TlsEngine#AUTO})
          * @return this builder

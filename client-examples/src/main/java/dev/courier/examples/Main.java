@@ -37,7 +37,30 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
+        configureLogging(args, System.getProperties());
         System.exit(run(args, System.out, System.err, System.console() != null));
+    }
+
+    /** slf4j-simple's property for the level of every logger that has none of its own. */
+    static final String LOG_LEVEL = "org.slf4j.simpleLogger.defaultLogLevel";
+
+    /**
+     * Sets the log level (the shaded jar's SLF4J provider is slf4j-simple, which reads it when the first
+     * logger is made, so this runs before anything logs): WARN, so that a run prints only its own output and
+     * what needs acting on, or INFO with {@code -v}. A level given with {@code -D} on the command line stands
+     * (e.g. {@code -Dorg.slf4j.simpleLogger.log.dev.courier=debug} for Courier's connection events).
+     */
+    static void configureLogging(String[] args, java.util.Properties properties) {
+        if (properties.getProperty(LOG_LEVEL) != null) {
+            return;
+        }
+        boolean verbose;
+        try {
+            verbose = Options.parse(args).verbose();
+        } catch (Options.UsageException | RuntimeException e) {
+            verbose = false; // run() reports it
+        }
+        properties.setProperty(LOG_LEVEL, verbose ? "info" : "warn");
     }
 
     static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) throws Exception {

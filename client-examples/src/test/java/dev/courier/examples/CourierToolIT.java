@@ -42,9 +42,15 @@ class CourierToolIT {
     }
 
     static Run courier(String... args) throws IOException, InterruptedException {
+        return courierWith(List.of(), args);
+    }
+
+    /** A run with {@code jvmOptions} (e.g. system properties) before {@code -jar}. */
+    static Run courierWith(List<String> jvmOptions, String... args) throws IOException, InterruptedException {
         String jar = System.getProperty("courier.jar", "target/courier.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-jar", jar));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar));
         command.addAll(List.of(args));
         Process p = new ProcessBuilder(command).start();
         p.getOutputStream().close();
@@ -67,6 +73,30 @@ class CourierToolIT {
         RecordedRequest r = server.takeRequest();
         assertThat(r.method()).isEqualTo("GET");
         assertThat(r.header("Accept-Encoding")).as("like curl: no compression unless --compressed").isNull();
+    }
+
+    /** A run that goes well prints nothing on standard error: no log line (it printed the TLS engine at INFO). */
+    @Test
+    void aQuietRunLogsNothing() throws Exception {
+        server.enqueue(ServerResponse.ok("quiet"));
+        Run run = courier(server.uri("/quiet").toString());
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).isEqualTo("quiet");
+        assertThat(run.err()).isEmpty();
+    }
+
+    /** -v prints the trace, not Courier's DEBUG lines; -D turns those on. */
+    @Test
+    void verboseIsTheTraceAndDebugLinesAreOptIn() throws Exception {
+        server.enqueue(ServerResponse.ok("v"));
+        Run verbose = courier("-v", server.uri("/v").toString());
+        assertThat(verbose.err()).contains("got connection").doesNotContain("DEBUG").doesNotContain("TLS engine");
+        server.enqueue(ServerResponse.ok("d"));
+        Run debug = courierWith(List.of("-Dorg.slf4j.simpleLogger.log.dev.courier=debug"), server.uri("/d").toString());
+        assertThat(debug.exit()).isZero();
+        assertThat(debug.err()).containsPattern("DEBUG dev\\.courier\\.http\\.internal\\.ConnectionEvents - \\[c1\\] GET "
+                + java.util.regex.Pattern.quote(server.uri("/d").toString()) + ": dialing ")
+                .contains("DEBUG dev.courier.http.Transport - TLS engine: JDK");
     }
 
     @Test

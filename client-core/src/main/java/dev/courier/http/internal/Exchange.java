@@ -103,6 +103,18 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         return request;
     }
 
+    /** The id of the connection the current attempt runs on, or "-" before it has one; read on the loop. */
+    public String connectionId() {
+        PooledConnection c = conn;
+        return c == null ? "-" : c.id();
+    }
+
+    /** "[c12] GET http://..." (connection id, method, URL without password): how log lines name the exchange. */
+    @Override
+    public String toString() {
+        return "[" + connectionId() + "] " + request;
+    }
+
     public TransportContext context() {
         return ctx;
     }
@@ -170,6 +182,11 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         return trace;
     }
 
+    @Override
+    public Object dialedFor() {
+        return request;
+    }
+
     // ---- an attempt, on the loop ----
 
     private void begin(PooledConnection connection, boolean reused, long idleNanos) {
@@ -183,6 +200,9 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         Channel ch = connection.channel();
         if (deadlineState == UNARMED) {
             armDeadline(ch.eventLoop());
+        }
+        if (reused && ConnectionEvents.isDebugEnabled()) {
+            ConnectionEvents.reused(connection, request, idleNanos);
         }
         if (trace != null) {
             boolean wasIdle = reused && idleNanos >= 0;
@@ -304,7 +324,7 @@ public abstract class Exchange extends PoolRequest implements ExchangeFuture.Abo
         ExchangeFuture f = future;
         future = null;
         boolean delivered = f != null && f.complete(response);
-        SlowCallbacks.check(start, "completing the response future", request);
+        SlowCallbacks.check(start, "completing the response future", this);
         if (delivered) {
             ((ResponseBodyImpl) response.body()).watchIfUnclaimed();
         } else {

@@ -114,6 +114,8 @@ public final class PipelineSetup implements NettyDialer.ConnectionSetup {
             if (trace != null) {
                 trace.tlsHandshakeDone(f.isSuccess() ? engine.getSession() : null, f.cause());
             }
+            ConnectionEvents.tlsHandshakeDone(ch, route.hostPort(), engine.getSession(), ssl.applicationProtocol(),
+                    f.cause());
             if (!f.isSuccess()) {
                 ready.accept(null, new DialException(Phase.TLS, "TLS handshake with " + route.hostPort() + " failed: "
                         + describe(f.cause(), plaintext.sawPlaintextHttp()), f.cause(), f.cause() instanceof SslHandshakeTimeoutException));

@@ -1,8 +1,8 @@
 package dev.courier.http.internal;
 
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * Reports user callbacks that hold an event loop too long (DESIGN "Threads"): a future continuation or
@@ -10,23 +10,26 @@ import org.slf4j.LoggerFactory;
  * {@code -Dcourier.slowCallbackMillis} (default 250, above ordinary JIT and GC pauses; 0 disables).
  */
 public final class SlowCallbacks {
-    private static final Logger log = LoggerFactory.getLogger(SlowCallbacks.class);
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(SlowCallbacks.class);
     private static final long THRESHOLD_NANOS =
             TimeUnit.MILLISECONDS.toNanos(Long.getLong("courier.slowCallbackMillis", 250));
 
     private SlowCallbacks() {
     }
 
-    /** Logs a warning if the callback started at {@code startNanos} ran longer than the threshold. */
+    /**
+     * Logs a warning if the callback started at {@code startNanos} ran longer than the threshold;
+     * {@code request} names it: "[c12] GET http://..." (connection id, method, URL without password).
+     */
     public static void check(long startNanos, String what, Object request) {
         if (THRESHOLD_NANOS <= 0) {
             return;
         }
         long elapsed = System.nanoTime() - startNanos;
         if (elapsed > THRESHOLD_NANOS) {
-            log.warn("A callback held event loop thread {} for {} ms while {} of {}; every connection on that loop waited. "
+            log.warn("{}: a callback held event loop thread {} for {} ms while {}; every connection on that loop waited. "
                             + "Move blocking work off the loop, e.g. with Client.Builder.executor(...) or thenApplyAsync.",
-                    Thread.currentThread().getName(), TimeUnit.NANOSECONDS.toMillis(elapsed), what, request);
+                    request, Thread.currentThread().getName(), TimeUnit.NANOSECONDS.toMillis(elapsed), what);
         }
     }
 }

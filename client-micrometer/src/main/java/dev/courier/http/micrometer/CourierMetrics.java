@@ -45,8 +45,18 @@ public final class CourierMetrics {
     public static final String CONNECT = "http.client.connect";
     /** Timer of TLS handshakes (tags host, tls.protocol, exception). */
     public static final String TLS_HANDSHAKE = "http.client.tls.handshake";
-    /** Counter of TCP connections established (tag host). */
+    /**
+     * Counter of connections opened (tag host): below a {@link Transport}, connections ready for requests (connected,
+     * through their proxy and TLS), as {@link dev.courier.http.ConnectionListener} sees them, so that opened minus
+     * {@value #CONNECTIONS_CLOSED} is the number open; below another round tripper, TCP connects that succeeded.
+     */
     public static final String CONNECTIONS_OPENED = "http.client.connections.opened";
+    /**
+     * Counter of connections closed (tags host, reason: a {@link dev.courier.http.ConnectionListener.CloseReason}
+     * such as {@code IDLE_TIMEOUT}, {@code SERVER_CLOSED}, {@code CONNECTION_CLOSE}, {@code ERROR}); only below a
+     * {@link Transport}, whose connection events the middleware listens to.
+     */
+    public static final String CONNECTIONS_CLOSED = "http.client.connections.closed";
     /** Counter of exchanges that got a pooled connection that had served before (tag host). */
     public static final String CONNECTIONS_REUSED = "http.client.connections.reused";
     /** Counter of requests the Transport sent again after a reused connection failed (tags host, exception). */
@@ -79,7 +89,9 @@ public final class CourierMetrics {
 
     /**
      * {@code next} with every exchange through it measured. When {@code next} is a {@link Transport}, its
-     * pool is also reported, by a {@link TransportPoolMetrics} bound to this registry.
+     * pool is also reported, by a {@link TransportPoolMetrics} bound to this registry, and (with connection
+     * metrics on) its connections are counted as they open and close, by a listener added to it: instrument
+     * a Transport once, or its connections are counted once per call.
      *
      * @param next the round tripper to measure: a Transport, or middleware around one
      * @return a round tripper that sends through {@code next} and times each exchange; give it to
@@ -88,11 +100,16 @@ public final class CourierMetrics {
     public RoundTripper instrument(RoundTripper next) {
         Objects.requireNonNull(next, "next");
         TransportPoolMetrics pool = null;
+        boolean listened = false;
         if (next instanceof Transport) {
             pool = new TransportPoolMetrics((Transport) next, tags);
             pool.bindTo(registry);
+            if (connectionMetrics) {
+                ((Transport) next).addConnectionListener(new ConnectionCounters(this, pool));
+                listened = true;
+            }
         }
-        return new MeteredRoundTripper(next, this, pool);
+        return new MeteredRoundTripper(next, this, listened ? null : pool, !listened);
     }
 
     MeterRegistry registry() {
@@ -137,6 +154,11 @@ public final class CourierMetrics {
 
     void count(String name, Tag... extra) {
         Counter.builder(name).tags(tags).tags(java.util.Arrays.asList(extra)).register(registry).increment();
+    }
+
+    /** A counter named {@code name} with the common tags and {@code tags} (name, value pairs). */
+    Counter counter(String name, String description, String... tags) {
+        return Counter.builder(name).description(description).tags(this.tags).tags(tags).register(registry);
     }
 
     /** Reuse happens on most exchanges: its counters are cached per host. */

@@ -22,6 +22,7 @@ import javax.net.ssl.SSLSession;
 final class MeteredExchange implements ClientTrace, BiConsumer<Object, Throwable> {
     private final CourierMetrics metrics;
     private final TransportPoolMetrics pool;
+    private final boolean countConnects;
     private final Request request;
     private final long start;
     /** Set when the head arrived; from then on, completions are the body's. */
@@ -34,9 +35,10 @@ final class MeteredExchange implements ClientTrace, BiConsumer<Object, Throwable
     private InetSocketAddress connecting2;
     private long connectStart2;
 
-    MeteredExchange(CourierMetrics metrics, TransportPoolMetrics pool, Request request, long start) {
+    MeteredExchange(CourierMetrics metrics, TransportPoolMetrics pool, boolean countConnects, Request request, long start) {
         this.metrics = metrics;
         this.pool = pool;
+        this.countConnects = countConnects;
         this.request = request;
         this.start = start;
     }
@@ -108,7 +110,7 @@ final class MeteredExchange implements ClientTrace, BiConsumer<Object, Throwable
             return;
         }
         metrics.recordTimer(CourierMetrics.CONNECT, metrics.now() - began, host(), exceptionTag(error));
-        if (error == null) {
+        if (error == null && countConnects) {
             metrics.count(CourierMetrics.CONNECTIONS_OPENED, host());
             if (pool != null) {
                 // perhaps a new route: its gauges appear now

@@ -15,16 +15,19 @@ final class MeteredRoundTripper implements RoundTripper {
     private final RoundTripper next;
     private final CourierMetrics metrics;
     private final TransportPoolMetrics pool;
+    private final boolean countConnects;
 
-    MeteredRoundTripper(RoundTripper next, CourierMetrics metrics, TransportPoolMetrics pool) {
+    /** {@code countConnects}: count connections opened from the trace (no listener on a Transport counts them). */
+    MeteredRoundTripper(RoundTripper next, CourierMetrics metrics, TransportPoolMetrics pool, boolean countConnects) {
         this.next = next;
         this.metrics = metrics;
         this.pool = pool;
+        this.countConnects = countConnects;
     }
 
     @Override
     public CompletableFuture<Response> roundTrip(Request request) {
-        MeteredExchange exchange = new MeteredExchange(metrics, pool, request, metrics.now());
+        MeteredExchange exchange = new MeteredExchange(metrics, pool, countConnects, request, metrics.now());
         Request sent = request;
         if (metrics.connectionMetrics()) {
             sent = request.toBuilder().trace(ClientTrace.compose(exchange, request.trace())).build();

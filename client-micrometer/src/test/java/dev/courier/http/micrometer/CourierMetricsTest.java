@@ -77,6 +77,47 @@ class CourierMetricsTest {
     }
 
     @Test
+    void closedConnectionsAreCountedByReason() throws Exception {
+        TestServer server = courier.server();
+        server.enqueue(ServerResponse.ok("kept"));
+        server.enqueue(ServerResponse.ok("last").closeConnection());
+        server.enqueue(ServerResponse.ok("again"));
+        Transport t = courier.transport();
+        RoundTripper rt = instrumented(t);
+        Exchanges.read(rt.roundTrip(Request.newBuilder(server.uri("/kept")).build()));
+        Await.idleConnections(t, 1);
+        assertThat(registry.find(CourierMetrics.CONNECTIONS_CLOSED).counters()).isEmpty();
+
+        server.closeIdleConnections(); // the server closes the idle connection
+        Await.until(() -> "closed counters " + closedCounts(), () -> closed("SERVER_CLOSED") == 1);
+
+        Exchanges.read(rt.roundTrip(Request.newBuilder(server.uri("/last")).build())); // Connection: close
+        Await.until(() -> "closed counters " + closedCounts(), () -> closed("CONNECTION_CLOSE") == 1);
+
+        Exchanges.read(rt.roundTrip(Request.newBuilder(server.uri("/again")).build()));
+        Await.idleConnections(t, 1);
+        t.close();
+        Await.until(() -> "closed counters " + closedCounts(), () -> closed("CLIENT_CLOSED") == 1);
+
+        assertThat(registry.get(CourierMetrics.CONNECTIONS_CLOSED).tags("host", "127.0.0.1", "reason", "SERVER_CLOSED",
+                "client.name", "test").counter().count()).isEqualTo(1);
+        // Every connection opened was closed once, with one reason.
+        assertThat(registry.get(CourierMetrics.CONNECTIONS_OPENED).tag("host", "127.0.0.1").counter().count()).isEqualTo(3);
+        assertThat(registry.find(CourierMetrics.CONNECTIONS_CLOSED).counters().stream().mapToDouble(c -> c.count()).sum())
+                .isEqualTo(3);
+    }
+
+    private double closed(String reason) {
+        io.micrometer.core.instrument.Counter c = registry.find(CourierMetrics.CONNECTIONS_CLOSED).tag("reason", reason).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    private String closedCounts() {
+        return registry.find(CourierMetrics.CONNECTIONS_CLOSED).counters().stream()
+                .map(c -> c.getId().getTag("reason") + "=" + c.count()).toList().toString();
+    }
+
+    @Test
     void withoutATemplateTheUriTagIsNone() throws Exception {
         TestServer server = courier.server();
         server.enqueue(ServerResponse.ok("x"));

@@ -11,6 +11,9 @@ public interface BodySource {
     /** The request this body answers; its toString() ("GET http://...", without password) names the body in messages. */
     Request request();
 
+    /** The id of the connection the body arrives on, for log lines ("c12"); "-" when there is none. */
+    String connectionId();
+
     /** The loop every producer and consumer signal of the body runs on. */
     EventLoop eventLoop();
 

@@ -99,6 +99,17 @@ public final class BodyStream {
         return source.failure(detail, cause);
     }
 
+    /** "[c12] GET http://..." (without password): how log lines about this body begin. */
+    String logName() {
+        return "[" + source.connectionId() + "] " + source.request();
+    }
+
+    /** {@link #logName()}, for log lines that format it only when they are written. */
+    @Override
+    public String toString() {
+        return logName();
+    }
+
     /** Completes with the trailer fields when the body ends, or fails as the body did. */
     public synchronized CompletableFuture<Headers> trailers() {
         if (trailers == null) {
@@ -207,17 +218,17 @@ public final class BodyStream {
      * The user dropped the response without touching its body: release what is buffered and stop the
      * source (closing the connection if the body was still arriving). Logs on the loop.
      */
-    void reclaim(org.slf4j.Logger log) {
+    void reclaim(io.netty.util.internal.logging.InternalLogger log) {
         onLoop(() -> {
             if (claimed || terminated) {
                 return;
             }
             if (!ended) {
-                log.warn("A connection was leaked by {}: its response was dropped without reading or closing the body. "
-                        + "The connection has been closed; read the body to the end or call Response.close().", source.request());
+                log.warn("{}: a connection was leaked: the response was dropped without reading or closing the body. "
+                        + "The connection has been closed; read the body to the end or call Response.close().", logName());
             } else {
-                log.warn("The response of {} was dropped without reading or closing its body; its buffered bytes were "
-                        + "released. Read the body or call Response.close().", source.request());
+                log.warn("{}: the response was dropped without reading or closing its body; its buffered bytes were "
+                        + "released. Read the body or call Response.close().", logName());
             }
             finish(new CancellationException("the response of " + description() + " was dropped unread"), false, true);
         });

@@ -8,8 +8,8 @@ import io.netty.handler.codec.compression.DecompressionException;
 import io.netty.handler.codec.compression.Decompressor;
 import io.netty.handler.codec.compression.Zstd;
 import io.netty.handler.codec.compression.ZstdDecompressor;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * The content codings Courier asks for and decodes: gzip and deflate always (the JDK's zlib), Brotli
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * Transport is built, on the caller's thread, so that no event loop ever does it.
  */
 public final class ContentCodings {
-    private static final Logger log = LoggerFactory.getLogger(ContentCodings.class);
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(ContentCodings.class);
     private static final boolean BROTLI = available("br", "com.aayushatharva.brotli4j:brotli4j and its native-<platform> artifact",
             Brotli::isAvailable, Brotli::cause);
     private static final boolean ZSTD = available("zstd", "com.github.luben:zstd-jni", Zstd::isAvailable, Zstd::cause);

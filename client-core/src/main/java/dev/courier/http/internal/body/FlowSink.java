@@ -4,8 +4,8 @@ import dev.courier.http.internal.SlowCallbacks;
 import io.netty.buffer.ByteBuf;
 import java.nio.ByteBuffer;
 import java.util.concurrent.Flow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * Adapts a user's {@link Flow.Subscriber} to a {@link BodyStream}: each piece is copied into a heap
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * subscription's calls are checked against the Reactive Streams rules.
  */
 final class FlowSink implements BodySink, Flow.Subscription {
-    private static final Logger log = LoggerFactory.getLogger(FlowSink.class);
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(FlowSink.class);
 
     private final Flow.Subscriber<? super ByteBuffer> subscriber;
     private BodyStream stream;
@@ -48,7 +48,7 @@ final class FlowSink implements BodySink, Flow.Subscription {
         } catch (Throwable t) {
             subscriberThrew("onNext", t);
         }
-        SlowCallbacks.check(start, "delivering body data to a subscriber", stream.description());
+        SlowCallbacks.check(start, "delivering body data to a subscriber", stream);
     }
 
     @Override
@@ -56,7 +56,7 @@ final class FlowSink implements BodySink, Flow.Subscription {
         try {
             subscriber.onComplete();
         } catch (Throwable t) {
-            log.warn("subscriber of {} threw from onComplete", stream.description(), t);
+            log.warn("{}: the body's subscriber threw from onComplete", stream.logName(), t);
         }
     }
 
@@ -65,7 +65,7 @@ final class FlowSink implements BodySink, Flow.Subscription {
         try {
             subscriber.onError(error);
         } catch (Throwable t) {
-            log.warn("subscriber of {} threw from onError", stream.description(), t);
+            log.warn("{}: the body's subscriber threw from onError", stream.logName(), t);
         }
     }
 
@@ -84,7 +84,7 @@ final class FlowSink implements BodySink, Flow.Subscription {
             });
             subscriber.onError(error);
         } catch (Throwable t) {
-            log.warn("a refused subscriber threw", t);
+            log.warn("a subscriber refused by a response body threw", t);
         }
     }
 
@@ -105,7 +105,7 @@ final class FlowSink implements BodySink, Flow.Subscription {
 
     /** Rule 2.13: a subscriber must not throw; if it does, the body is cancelled and the error logged. */
     private void subscriberThrew(String method, Throwable t) {
-        log.warn("subscriber of {} threw from {}; cancelling the body", stream.description(), method, t);
+        log.warn("{}: the body's subscriber threw from {}; cancelling the body", stream.logName(), method, t);
         stream.cancel();
     }
 }

@@ -5,17 +5,28 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 
 /**
  * A blocking {@link InputStream} over the body. At most {@link #WINDOW} pieces are requested ahead of
  * the reader, so buffering stays bounded; closing the stream early cancels the body.
+ *
+ * <p>The event loop hands pieces over without ever waiting (DESIGN invariant 3): a lock-free queue and a
+ * semaphore whose release is a compare-and-set and an unpark. (A {@code LinkedBlockingQueue} was used before: its
+ * {@code add} takes the consumer's lock to signal it, so the loop parked whenever the reading thread held that
+ * lock; under the tests' BlockHound that park threw out of {@code onData}, losing a piece and hanging the reader
+ * in one of 10,000 blocking reads.) The reader waits in {@link Semaphore#acquire()}, where a virtual thread
+ * unmounts.
  */
 final class InputStreamSink extends InputStream implements BodySink {
     private static final int WINDOW = 4;
     private static final ByteBuffer END = ByteBuffer.allocate(0);
 
-    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** Pieces, then END or a Throwable; written on the loop, read by the reader. */
+    private final ConcurrentLinkedQueue<Object> queue = new ConcurrentLinkedQueue<>();
+    /** One permit per element of {@link #queue}. */
+    private final Semaphore queued = new Semaphore(0);
     private volatile BodyStream stream;
     private ByteBuffer current;
     private IOException failure;
@@ -37,22 +48,28 @@ final class InputStreamSink extends InputStream implements BodySink {
         ByteBuffer copy = ByteBuffer.allocate(data.readableBytes());
         data.readBytes(copy);
         data.release();
-        queue.add(copy.flip());
+        put(copy.flip());
     }
 
     @Override
     public void onComplete() {
-        queue.add(END);
+        put(END);
     }
 
     @Override
     public void onError(Throwable error) {
-        queue.add(error);
+        put(error);
     }
 
     @Override
     public void onRejected(Throwable error) {
-        queue.add(error);
+        put(error);
+    }
+
+    /** Hands {@code item} to the reader without waiting: on the event loop. */
+    private void put(Object item) {
+        queue.add(item);
+        queued.release();
     }
 
     @Override
@@ -98,7 +115,8 @@ final class InputStreamSink extends InputStream implements BodySink {
             }
             Object next;
             try {
-                next = queue.take();
+                queued.acquire();
+                next = queue.poll();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while reading a response body");

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * The user-facing body: a thin shell over a {@link BodyStream}. Only the user holds this object, so
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * (Claimed means subscribed, read, closed or finished.)
  */
 public final class ResponseBodyImpl extends ResponseBody {
-    private static final Logger log = LoggerFactory.getLogger(ResponseBodyImpl.class);
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(ResponseBodyImpl.class);
     private static final Cleaner CLEANER = Cleaner.create(r -> {
         Thread t = new Thread(r, "courier-leak-detector");
         t.setDaemon(true);

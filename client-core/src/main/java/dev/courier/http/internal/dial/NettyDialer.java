@@ -3,6 +3,7 @@ package dev.courier.http.internal.dial;
 import dev.courier.http.ClientTrace;
 import dev.courier.http.RequestException.Phase;
 import dev.courier.http.RouteKey;
+import dev.courier.http.internal.ConnectionEvents;
 import dev.courier.http.internal.pool.Dialer;
 import dev.courier.http.internal.pool.PoolRequest;
 import dev.courier.http.internal.pool.PooledConnection;
@@ -51,6 +52,7 @@ public final class NettyDialer implements Dialer {
     private final boolean tcpKeepAlive;
     private final ConnectionSetup setup;
     private final LongSupplier clock;
+    private final ConnectionEvents events;
 
     /**
      * The last IP literal dialed, with its socket address: most dials go where the previous one went, and a
@@ -63,7 +65,7 @@ public final class NettyDialer implements Dialer {
 
     public NettyDialer(EventLoopGroup group, IoTransports io, AddressResolverGroup<InetSocketAddress> resolvers,
                        int connectTimeoutMillis, long attemptDelayNanos, boolean tcpKeepAlive, ConnectionSetup setup,
-                       LongSupplier clock) {
+                       LongSupplier clock, ConnectionEvents events) {
         this.group = group;
         this.io = io;
         this.resolvers = resolvers;
@@ -72,29 +74,42 @@ public final class NettyDialer implements Dialer {
         this.tcpKeepAlive = tcpKeepAlive;
         this.setup = setup;
         this.clock = clock;
+        this.events = events;
     }
 
     @Override
     public void dial(RouteKey route, PoolRequest requester, BiConsumer<PooledConnection, Throwable> done) {
-        dial(route, requester.dialTrace(), (connection, error) -> {
+        Object request = requester.dialedFor();
+        dial(route, requester.dialTrace(), request, (connection, error) -> {
             if (error != null && ProxySetup.challengedWithCredentials(route, error)) {
                 // A 407 to CONNECT although credentials exist: answer the challenge once on a fresh
                 // connection (the proxy may have closed this one); a second 407 fails the dial.
-                dial(route, requester.dialTrace(), done);
+                dial(route, requester.dialTrace(), request, done);
                 return;
             }
             done.accept(connection, error);
         });
     }
 
-    private void dial(RouteKey route, ClientTrace trace, BiConsumer<PooledConnection, Throwable> done) {
+    private void dial(RouteKey route, ClientTrace trace, Object request, BiConsumer<PooledConnection, Throwable> dialed) {
+        String id = ConnectionEvents.newId();
+        long start = clock.getAsLong();
+        ConnectionEvents.dialStarted(id, request, route);
+        BiConsumer<PooledConnection, Throwable> done = (connection, error) -> {
+            if (error != null) {
+                ConnectionEvents.dialFailed(id, request, route, error);
+            } else {
+                events.opened(connection);
+            }
+            dialed.accept(connection, error);
+        };
         EventLoop loop = loopForDial();
         ProxyEndpoint proxy = route.proxy() == null ? null : ProxyEndpoint.of(route.proxy());
         String host = proxy == null ? route.host() : proxy.host();
         int port = proxy == null ? route.port() : proxy.port();
         Literal last = lastLiteral;
         if (last != null && last.port == port && last.host.equals(host)) {
-            connect(loop, route, proxy, last.addresses, trace, done);
+            connect(loop, route, proxy, last.addresses, trace, id, request, start, done);
             return;
         }
         byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
@@ -102,7 +117,7 @@ public final class NettyDialer implements Dialer {
             try {
                 Literal parsed = new Literal(host, port, List.of(new InetSocketAddress(InetAddress.getByAddress(literal), port)));
                 lastLiteral = parsed;
-                connect(loop, route, proxy, parsed.addresses, trace, done);
+                connect(loop, route, proxy, parsed.addresses, trace, id, request, start, done);
             } catch (java.net.UnknownHostException impossible) {
                 done.accept(null, new DialException(Phase.DNS, "bad address " + host, impossible, false));
             }
@@ -144,7 +159,7 @@ public final class NettyDialer implements Dialer {
                         addresses.forEach(a -> ips.add(a.getAddress()));
                         trace.dnsDone(ips, null);
                     }
-                    connect(loop, route, proxy, addresses, trace, done);
+                    connect(loop, route, proxy, addresses, trace, id, request, start, done);
                 });
     }
 
@@ -171,7 +186,8 @@ public final class NettyDialer implements Dialer {
     }
 
     private void connect(EventLoop loop, RouteKey route, ProxyEndpoint proxy, List<InetSocketAddress> addresses,
-                         ClientTrace trace, BiConsumer<PooledConnection, Throwable> done) {
+                         ClientTrace trace, String id, Object request, long start,
+                         BiConsumer<PooledConnection, Throwable> done) {
         String target = proxy == null ? route.hostPort() : "proxy " + proxy + " (for " + route.hostPort() + ")";
         new HappyEyeballs(address -> open(loop, address), loop, addresses, attemptDelayNanos, trace, target, (channel, error) -> {
             if (error != null) {
@@ -179,12 +195,15 @@ public final class NettyDialer implements Dialer {
                         : new DialException(Phase.PROXY, error.getMessage(), error.getCause(), ((DialException) error).isTimeout()));
                 return;
             }
+            channel.attr(ConnectionEvents.ID).set(id);
+            channel.attr(ConnectionEvents.DIALED_FOR).set(request);
+            ConnectionEvents.connected(id, request, channel.remoteAddress(), clock.getAsLong() - start);
             setup.setup(channel, route, trace, (handler, setupError) -> {
                 if (setupError != null) {
                     channel.close();
                     done.accept(null, setupError);
                 } else {
-                    done.accept(new PooledConnection(channel, route, handler, clock.getAsLong()), null);
+                    done.accept(new PooledConnection(channel, route, handler, clock.getAsLong(), id), null);
                 }
             });
         }).start();

@@ -1,10 +1,13 @@
 package dev.courier.http.internal.h1;
 
+import dev.courier.http.ConnectionListener.CloseReason;
+import dev.courier.http.internal.ConnectionEvents;
+import dev.courier.http.internal.pool.PooledConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * The HTTP/1.1 connection handler (Go's {@code persistConn} read side): routes the decoded response of
@@ -15,14 +18,13 @@ import org.slf4j.LoggerFactory;
  * <p>Event-loop confined.
  */
 public final class Http1Connection extends ChannelInboundHandlerAdapter {
-    private static final Logger log = LoggerFactory.getLogger(Http1Connection.class);
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(Http1Connection.class);
 
     private final Http1ResponseDecoder decoder;
     private ChannelHandlerContext ctx;
     private Http1Exchange current;
     /** Created by the first exchange; see {@link #begin}. */
     private RequestWriter writer;
-    private String connectionId = "?";
     /** The connection's SslHandler, looked up once: a pipeline lookup per response compares every handler's name. */
     private io.netty.handler.ssl.SslHandler tls;
     private boolean tlsLookedUp;
@@ -42,10 +44,6 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
-    }
-
-    void connectionId(String id) {
-        this.connectionId = id;
     }
 
     ChannelHandlerContext context() {
@@ -145,8 +143,7 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         if (exchange != null) {
             exchange.onResponseBytes();
         } else if (ctx != null && ctx.channel().isActive()) {
-            log.debug("{}: unexpected data on an idle connection; closing it", connectionId);
-            ctx.close();
+            closeIdle(CloseReason.PROTOCOL_ERROR, null, "unexpected data on an idle connection");
         }
     }
 
@@ -160,7 +157,16 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         ResponseHead.release(msg);
         // RFC 9112 section 9.3: a response nobody asked for means the framing is broken; the
         // connection cannot be trusted with another request.
-        log.debug("{}: unexpected data on an idle connection; closing it", connectionId);
+        closeIdle(CloseReason.PROTOCOL_ERROR, null, "unexpected data on an idle connection");
+    }
+
+    /** Closes the connection while no exchange runs on it, for {@code reason}, saying so at DEBUG. */
+    private void closeIdle(CloseReason reason, Throwable cause, String what) {
+        log.debug("[{}] {}; closing it", ConnectionEvents.id(ctx.channel()), what, cause);
+        PooledConnection c = PooledConnection.of(ctx.channel());
+        if (c != null) {
+            c.closing(reason, cause, null);
+        }
         ctx.close();
     }
 
@@ -201,10 +207,14 @@ public final class Http1Connection extends ChannelInboundHandlerAdapter {
         }
         current = null;
         if (exchange != null) {
+            PooledConnection c = PooledConnection.of(ctx.channel());
+            if (c != null) {
+                c.closing(CloseReason.ERROR, cause, exchange.request());
+            }
             exchange.onConnectionClosed(cause);
+            ctx.close();
         } else {
-            log.debug("{}: error on an idle connection; closing it", connectionId, cause);
+            closeIdle(CloseReason.ERROR, cause, "error on an idle connection");
         }
-        ctx.close();
     }
 }

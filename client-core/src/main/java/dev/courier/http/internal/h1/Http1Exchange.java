@@ -1,6 +1,7 @@
 package dev.courier.http.internal.h1;
 
 import dev.courier.http.ClientTrace;
+import dev.courier.http.ConnectionListener.CloseReason;
 import dev.courier.http.Headers;
 import dev.courier.http.Protocol;
 import dev.courier.http.Request;
@@ -62,6 +63,9 @@ public final class Http1Exchange extends Exchange implements BodySource {
     private long bodyExpected = -1;
     private long bodyReceived;
     private ScheduledFuture<?> headerTimer;
+    /** Why the connection is not reused, the first time that was decided in this attempt; null while it may be. */
+    private CloseReason closeReason;
+    private Throwable closeCause;
 
     public Http1Exchange(TransportContext ctx, Request request, RouteKey route, ClientTrace trace) {
         super(ctx, request, route, trace);
@@ -75,7 +79,6 @@ public final class Http1Exchange extends Exchange implements BodySource {
             failBeforeResponse(Phase.WRITE_REQUEST, new ClosedChannelException(), false, true);
             return;
         }
-        handler.connectionId(connection.id());
         writer = handler.begin(this);
         writer.write(handler.context());
         ch.read();
@@ -104,7 +107,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
         } else {
             // The server already answered; its response stands, and the body keeps arriving, but the
             // connection is done for: it closes when the response ends.
-            keepAlive = false;
+            notReusable(CloseReason.ERROR, cause);
         }
     }
 
@@ -116,7 +119,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
         if (!headersReceived) {
             failBeforeResponse(Phase.WRITE_REQUEST, cause, false, false, false);
         } else {
-            keepAlive = false; // the server answered already; the connection closes when its response ends
+            notReusable(CloseReason.ERROR, cause); // the server answered already; the connection closes when its response ends
         }
     }
 
@@ -130,7 +133,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
         } else if (msg instanceof Http1ResponseDecoder.End) {
             Http1ResponseDecoder.End end = (Http1ResponseDecoder.End) msg;
             if (end.excess) {
-                keepAlive = false; // the server sent more than the response: its framing cannot be trusted
+                notReusable(CloseReason.PROTOCOL_ERROR, null); // the server sent more than the response: its framing cannot be trusted
             }
             onEnd(end.trailers);
         } else if (msg instanceof ResponseHead) {
@@ -144,6 +147,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
 
     private void onFailure(Http1ResponseDecoder.Failure failure) {
         Throwable cause = failure.cause;
+        notReusable(CloseReason.PROTOCOL_ERROR, cause);
         if (failure.inHead && !headersReceived) {
             failBeforeResponse(Phase.AWAIT_HEADERS, ContentDecoding.headFailure(cause),
                     false, !(cause instanceof TooLongFrameException));
@@ -173,6 +177,11 @@ public final class Http1Exchange extends Exchange implements BodySource {
                 && !(head.readsUntilClose() && !bodiless);
         if (head.keepAliveSeconds > 0 && keepAlive) {
             applyKeepAliveTimeout(head.keepAliveSeconds);
+        }
+        if (!keepAlive && !upgraded) {
+            // Recorded now: the server may close its end before this exchange closes ours.
+            notReusable(CloseReason.CONNECTION_CLOSE, null);
+            conn.closing(CloseReason.CONNECTION_CLOSE, null, request);
         }
         Decompressor decompressor = null;
         if (writer.addedAcceptEncoding() && !upgraded) {
@@ -225,7 +234,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
         PooledConnection c = conn;
         boolean wasReused = reused;
         long wasIdle = idleNanos;
-        keepAlive = false;
+        notReusable(CloseReason.NOT_REUSABLE, null);
         finishConnection();
         RequestException error = new RequestException(request.method(), request.redactedUri(), Phase.PROXY,
                 "proxy " + proxy + " answered " + head.status + " " + head.reason + "; "
@@ -253,6 +262,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
             }
         }
         if (++informational > MAX_INFORMATIONAL) {
+            notReusable(CloseReason.PROTOCOL_ERROR, null);
             failBeforeResponse(Phase.AWAIT_HEADERS, new java.io.IOException("too many 1xx informational responses (more than "
                     + MAX_INFORMATIONAL + ")"), false, false);
         }
@@ -282,7 +292,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
         responseComplete = true;
         boolean wasDraining = draining;
         if (!requestWritten()) {
-            keepAlive = false; // the response finished before the request: the connection cannot be reused
+            notReusable(CloseReason.NOT_REUSABLE, null); // the response finished before the request: the connection cannot be reused
         }
         finishConnection();
         cancelDeadline();
@@ -378,14 +388,14 @@ public final class Http1Exchange extends Exchange implements BodySource {
             draining = true;
             loop.schedule(() -> {
                 if (!finished) {
-                    keepAlive = false;
+                    notReusable(CloseReason.CANCELLED, null);
                     finishConnection();
                 }
             }, DRAIN_TIMEOUT_MS, TimeUnit.MILLISECONDS);
             conn.channel().read();
             return;
         }
-        keepAlive = false;
+        notReusable(CloseReason.CANCELLED, null);
         finishConnection();
     }
 
@@ -416,7 +426,9 @@ public final class Http1Exchange extends Exchange implements BodySource {
             handler.end(this);
         } else {
             handler.detach(this);
-            conn.channel().close();
+            conn.close(closeReason != null ? closeReason
+                    : handler.decoder().hasUnreadBytes() ? CloseReason.PROTOCOL_ERROR : CloseReason.NOT_REUSABLE,
+                    closeCause, request);
         }
         if (trace != null) {
             trace.putIdleConn(reusable ? null : new java.io.IOException("connection not reusable"));
@@ -424,8 +436,17 @@ public final class Http1Exchange extends Exchange implements BodySource {
         ctx.pool().release(conn, reusable);
     }
 
-    private void failBody(java.io.IOException cause) {
+    /** The connection will not serve another request, for {@code reason} unless one was given already. */
+    private void notReusable(CloseReason reason, Throwable cause) {
         keepAlive = false;
+        if (closeReason == null) {
+            closeReason = reason;
+            closeCause = cause;
+        }
+    }
+
+    private void failBody(java.io.IOException cause) {
+        notReusable(CloseReason.ERROR, cause);
         finishConnection();
         cancelDeadline();
         if (body != null) {
@@ -454,7 +475,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
     /** {@link #failBeforeResponse(Phase, Throwable, boolean, boolean)}, never retrying unless {@code retryable}. */
     private void failBeforeResponse(Phase phase, Throwable cause, boolean timeout, boolean nothingWritten,
             boolean retryable) {
-        keepAlive = false;
+        notReusable(timeout ? CloseReason.TIMEOUT : CloseReason.ERROR, cause);
         boolean wasReused = reused;
         long wasIdle = idleNanos;
         PooledConnection c = conn;
@@ -470,6 +491,8 @@ public final class Http1Exchange extends Exchange implements BodySource {
     @Override
     protected void resetHttp1Attempt() {
         handler = null;
+        closeReason = null;
+        closeCause = null;
         anyResponseByte = false;
         headersReceived = false;
         responseComplete = false;
@@ -514,7 +537,7 @@ public final class Http1Exchange extends Exchange implements BodySource {
         if (finished) {
             return;
         }
-        keepAlive = false;
+        notReusable(timeout ? CloseReason.TIMEOUT : CloseReason.CANCELLED, cause);
         finishConnection();
         cancelDeadline();
         if (body != null) {

@@ -1,5 +1,7 @@
 package dev.courier.http.internal.h2;
 
+import dev.courier.http.ConnectionListener.CloseReason;
+import dev.courier.http.internal.ConnectionEvents;
 import dev.courier.http.internal.pool.ConnectionPool;
 import dev.courier.http.internal.pool.Multiplexed;
 import dev.courier.http.internal.pool.PooledConnection;
@@ -22,8 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import io.netty.util.internal.logging.InternalLogger;
+import io.netty.util.internal.logging.InternalLoggerFactory;
 
 /**
  * The HTTP/2 connection handler, after the multiplexer in the connection's pipeline (Go's
@@ -37,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Event-loop confined, except {@link #attach}, which hops onto the loop.
  */
 public final class Http2Connection extends ChannelInboundHandlerAdapter implements Multiplexed {
-    private static final Logger log = LoggerFactory.getLogger(Http2Connection.class);
+    private static final InternalLogger log = InternalLoggerFactory.getInstance(Http2Connection.class);
     /** Streams assumed until the server's first SETTINGS says otherwise (the rule; Go assumes 100 too). */
     static final int ASSUMED_MAX_STREAMS = 100;
     /**
@@ -186,7 +188,15 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
     }
 
     String connectionId() {
-        return connection == null ? "?" : connection.id();
+        return connection != null ? connection.id() : ctx == null ? "?" : ConnectionEvents.id(ctx.channel());
+    }
+
+    /** Records why the connection will close, first decision wins (see {@link PooledConnection#closing}). */
+    private void closing(CloseReason reason, Throwable cause) {
+        PooledConnection c = connection != null ? connection : ctx == null ? null : PooledConnection.of(ctx.channel());
+        if (c != null) {
+            c.closing(reason, cause, null);
+        }
     }
 
     @Override
@@ -212,7 +222,8 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
                 goAway = true;
                 lastGoAway = new GoAway(frame.errorCode(), frame.lastStreamId(),
                         frame.content().toString(StandardCharsets.UTF_8));
-                log.debug("{}: {}", connectionId(), lastGoAway.describe());
+                log.debug("[{}] {}", connectionId(), lastGoAway.describe());
+                closing(CloseReason.GOAWAY, null);
                 if (pool != null) {
                     pool.retire(connection);
                 }
@@ -254,9 +265,10 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
         ctx.writeAndFlush(new DefaultHttp2PingFrame(pingPayload));
         pingTimer = ctx.executor().schedule(() -> {
             pingTimer = null;
-            log.debug("{}: no PING acknowledgement within {} ms; closing the connection", connectionId(),
+            log.debug("[{}] no PING acknowledgement within {} ms; closing the connection", connectionId(),
                     TimeUnit.NANOSECONDS.toMillis(pingTimeoutNanos));
             closeCause = new PingTimeoutException(pingTimeoutNanos);
+            closing(CloseReason.TIMEOUT, closeCause);
             ctx.close();
         }, pingTimeoutNanos, TimeUnit.NANOSECONDS);
     }
@@ -273,7 +285,9 @@ public final class Http2Connection extends ChannelInboundHandlerAdapter implemen
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        log.debug("{}: HTTP/2 connection error; closing it", connectionId(), cause);
+        log.debug("[{}] HTTP/2 connection error; closing it", connectionId(), cause);
+        closing(Http2CodecUtil.getEmbeddedHttp2Exception(cause) != null ? CloseReason.PROTOCOL_ERROR : CloseReason.ERROR,
+                cause);
         if (closeCause == null) {
             closeCause = cause;
         }

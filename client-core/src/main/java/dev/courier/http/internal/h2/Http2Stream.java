@@ -574,6 +574,11 @@ public final class Http2Stream extends ChannelInboundHandlerAdapter implements B
     // ---- BodySource ----
 
     @Override
+    public String connectionId() {
+        return conn.id();
+    }
+
+    @Override
     public Request request() {
         return request;
     }

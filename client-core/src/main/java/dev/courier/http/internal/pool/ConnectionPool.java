@@ -1,6 +1,8 @@
 package dev.courier.http.internal.pool;
 
+import dev.courier.http.ConnectionListener.CloseReason;
 import dev.courier.http.RouteKey;
+import dev.courier.http.internal.ConnectionEvents;
 import io.netty.channel.pool.ChannelPoolMap;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.EventExecutor;
@@ -162,8 +164,10 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
                         removeLocked(rp, c);
                         toClose = add(toClose, c);
                     } else if (c.isExpired(now) && c.leases > 0) {
+                        c.closing(CloseReason.EXPIRED, null, null);
                         retireLocked(rp, c); // past its lifetime: its streams finish, no new ones
                     } else if (c.isExpired(now)) {
+                        c.closing(CloseReason.EXPIRED, null, null);
                         removeLocked(rp, c);
                         toClose = add(toClose, c);
                     } else {
@@ -246,6 +250,7 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
         PoolRequest next = null;
         List<PooledConnection> toClose = null;
         List<PoolRequest> dials = null;
+        boolean idled = false;
         long now = clock.getAsLong();
         lock.lock();
         try {
@@ -263,6 +268,11 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
             }
             boolean keep = reusable && !closed && !c.retired && !config.keepAlivesDisabled() && c.channel().isActive()
                     && !c.isExpired(now);
+            if (!keep) {
+                // An exchange that found its connection unusable recorded why before releasing it; this is the rest.
+                c.closing(closed ? CloseReason.CLIENT_CLOSED : config.keepAlivesDisabled() ? CloseReason.CONNECTION_CLOSE
+                        : c.isExpired(now) ? CloseReason.EXPIRED : CloseReason.NOT_REUSABLE, null, null);
+            }
             if (!keep && c.leases > 0 && c.channel().isActive() && !closed) {
                 retireLocked(rp, c); // other streams still run on it: no new ones; it closes after the last
             } else if (!keep) {
@@ -275,10 +285,12 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
             } else if (c.leases == 0) {
                 rp.shared.remove(c);
                 if (c.isMultiplexed() && rp.hasSpareMultiplexedBesidesLocked(c)) {
+                    c.closing(CloseReason.POOL_FULL, null, null);
                     removeLocked(rp, c); // an extra HTTP/2 connection, not needed idle
                     toClose = add(toClose, c);
                 } else {
                     putIdleLocked(rp, c, now);
+                    idled = true;
                     toClose = evictOverLimitsLocked(rp, toClose);
                 }
             } else if (!rp.shared.contains(c)) {
@@ -286,6 +298,9 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
             }
         } finally {
             lock.unlock();
+        }
+        if (idled && ConnectionEvents.isDebugEnabled()) {
+            ConnectionEvents.idle(c);
         }
         closeAll(toClose);
         if (next != null) {
@@ -299,6 +314,7 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
      * channel now (HTTP/1.1 101 Switching Protocols).
      */
     public void detach(PooledConnection c) {
+        c.closing(CloseReason.UPGRADED, null, null); // whenever its new owner or the peer closes it
         forget(c, true);
     }
 
@@ -386,6 +402,7 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
         boolean pooled = false;
         List<PooledConnection> toClose = null;
         List<PoolRequest> dials = null;
+        boolean idled = false;
         long now = clock.getAsLong();
         lock.lock();
         try {
@@ -395,6 +412,9 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
             if (error != null || closed || !c.channel().isActive()) {
                 rp.total--;
                 closeIt = c != null;
+                if (closeIt) {
+                    c.closing(CloseReason.CLIENT_CLOSED, null, null); // or it closed already: then that is recorded
+                }
                 if (origin.waiting) {
                     removeWaiterLocked(rp, origin);
                     failed = origin;
@@ -419,6 +439,7 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
                     // Its waiters were served by another HTTP/2 connection, which has streams to spare: not needed.
                     rp.total--;
                     closeIt = true;
+                    c.closing(CloseReason.POOL_FULL, null, null);
                     dropIfUnusedLocked(rp);
                 } else {
                     pooled = true;
@@ -445,6 +466,7 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
                         }
                     } else {
                         putIdleLocked(rp, c, now);
+                        idled = true;
                         toClose = evictOverLimitsLocked(rp, toClose);
                     }
                 }
@@ -462,6 +484,9 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
         }
         if (closeIt) {
             c.channel().close();
+        }
+        if (idled && ConnectionEvents.isDebugEnabled()) {
+            ConnectionEvents.idle(c);
         }
         closeAll(toClose);
         if (failed != null) {
@@ -547,6 +572,7 @@ public final class ConnectionPool extends PoolLedger implements ChannelPoolMap<R
             // Every open connection, leased ones included: their exchanges fail as the channels close.
             toClose.addAll(live);
             for (PooledConnection c : toClose) {
+                c.closing(CloseReason.CLIENT_CLOSED, null, null);
                 removeLocked(routes.get(c.route()), c);
             }
         } finally {

@@ -1,5 +1,6 @@
 package dev.courier.http.internal.pool;
 
+import dev.courier.http.ConnectionListener.CloseReason;
 import dev.courier.http.RouteKey;
 import dev.courier.http.TransportStats;
 import io.netty.util.concurrent.EventExecutor;
@@ -124,6 +125,7 @@ abstract class PoolLedger {
         if (config.maxIdleConnsPerHost() > 0) {
             while (rp.idle.size() > config.maxIdleConnsPerHost()) {
                 PooledConnection victim = rp.idle.peekLast();
+                victim.closing(CloseReason.POOL_FULL, null, null);
                 removeLocked(rp, victim);
                 toClose = add(toClose, victim);
             }
@@ -131,6 +133,7 @@ abstract class PoolLedger {
         if (config.maxIdleConns() > 0) {
             while (lru.size() > config.maxIdleConns()) {
                 PooledConnection victim = lru.oldest();
+                victim.closing(CloseReason.POOL_FULL, null, null);
                 removeLocked(routes.get(victim.route()), victim);
                 toClose = add(toClose, victim);
             }
@@ -208,6 +211,7 @@ abstract class PoolLedger {
                 long idleDeadline = config.idleConnTimeoutNanos() > 0 ? c.idleSinceNanos + config.idleConnTimeoutNanos()
                         : Long.MAX_VALUE;
                 if (c.isExpired(now) || idleDeadline != Long.MAX_VALUE && now - idleDeadline >= 0) {
+                    c.closing(c.isExpired(now) ? CloseReason.EXPIRED : CloseReason.IDLE_TIMEOUT, null, null);
                     removeLocked(routes.get(c.route()), c);
                     toClose = add(toClose, c);
                 } else {
@@ -262,6 +266,7 @@ abstract class PoolLedger {
                 }
                 PooledConnection c;
                 while ((c = rp.idle.peekFirst()) != null) {
+                    c.closing(CloseReason.CLIENT_CLOSED, null, null);
                     removeLocked(rp, c);
                     toClose = add(toClose, c);
                 }

@@ -42,4 +42,9 @@ public abstract class PoolRequest {
     public ClientTrace dialTrace() {
         return null;
     }
+
+    /** What the log lines of a dial this request starts name (its request: method and URL without password), or null. */
+    public Object dialedFor() {
+        return null;
+    }
 }

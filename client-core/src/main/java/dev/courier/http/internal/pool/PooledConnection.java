@@ -1,8 +1,11 @@
 package dev.courier.http.internal.pool;
 
+import dev.courier.http.ConnectionListener;
+import dev.courier.http.ConnectionListener.CloseReason;
+import dev.courier.http.Protocol;
 import dev.courier.http.RouteKey;
 import io.netty.channel.Channel;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceFieldUpdater;
 
 /**
  * A connection as the pool sees it: the channel, its route, and the bookkeeping that decides whether it
@@ -14,7 +17,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * requests at a time without any other change.
  */
 public final class PooledConnection {
-    private static final AtomicLong IDS = new AtomicLong();
+    private static final AtomicReferenceFieldUpdater<PooledConnection, Closing> CLOSING =
+            AtomicReferenceFieldUpdater.newUpdater(PooledConnection.class, Closing.class, "closing");
 
     private final Channel channel;
     private final RouteKey route;
@@ -38,12 +42,23 @@ public final class PooledConnection {
     PooledConnection lruNext;
     boolean inLru;
 
-    public PooledConnection(Channel channel, RouteKey route, Object protocolHandler, long createdNanos) {
+    /** Why it closes, recorded by whoever decided first (any thread); null until someone did. */
+    private volatile Closing closing;
+
+    /**
+     * Why a connection closes: the reason, the error if any, and the request whose exchange decided it (for
+     * the log line), or null.
+     */
+    public record Closing(CloseReason reason, Throwable cause, Object request) {
+    }
+
+    /** {@code id} is the one its dial logged under (see {@code ConnectionEvents.newId()}). */
+    public PooledConnection(Channel channel, RouteKey route, Object protocolHandler, long createdNanos, String id) {
         this.channel = channel;
         this.route = route;
         this.protocolHandler = protocolHandler;
         this.createdNanos = createdNanos;
-        this.id = "c" + IDS.incrementAndGet();
+        this.id = id;
     }
 
     public Channel channel() {
@@ -66,6 +81,42 @@ public final class PooledConnection {
     /** The protocol's connection handler (the HTTP/1.1 or HTTP/2 one) that runs exchanges on this channel. */
     public Object protocolHandler() {
         return protocolHandler;
+    }
+
+    /** The protocol it speaks: HTTP/2 when multiplexed, else HTTP/1.1. */
+    public Protocol protocol() {
+        return protocolHandler instanceof Multiplexed ? Protocol.HTTP_2 : Protocol.HTTP_1_1;
+    }
+
+    /** This connection as {@link ConnectionListener}s see it. */
+    public ConnectionListener.Connection info() {
+        return new ConnectionListener.Connection(id, route, protocol(), channel.remoteAddress());
+    }
+
+    /**
+     * Records why this connection is about to close, unless a reason was recorded already: the first
+     * decision is the cause, and what follows from it (the server closing after our {@code Connection: close},
+     * the pool closing a connection an exchange already closed) is not. Record only when the close is
+     * certain. Returns whether this reason was recorded.
+     */
+    public boolean closing(CloseReason reason, Throwable cause, Object request) {
+        return closing == null && CLOSING.compareAndSet(this, null, new Closing(reason, cause, request));
+    }
+
+    /** {@link #closing Records} {@code reason}, then closes the channel. */
+    public void close(CloseReason reason, Throwable cause, Object request) {
+        closing(reason, cause, request);
+        channel.close();
+    }
+
+    /** The recorded reason, or null. */
+    public Closing closingRecord() {
+        return closing;
+    }
+
+    /** The pooled connection {@code channel} carries, or null before it was ready (or for a stream's child channel). */
+    public static PooledConnection of(Channel channel) {
+        return channel.attr(ConnectionPool.CONNECTION).get();
     }
 
     /** Whether it carries several requests at once (HTTP/2). */

@@ -4,6 +4,7 @@ import dev.courier.http.ClientTrace;
 import dev.courier.http.Headers;
 import dev.courier.http.RequestException.Phase;
 import dev.courier.http.RouteKey;
+import dev.courier.http.internal.ConnectionEvents;
 import dev.courier.http.internal.PipelineNames;
 import dev.courier.http.internal.dial.DialException;
 import io.netty.channel.Channel;
@@ -86,6 +87,7 @@ public final class ProxySetup {
             if (trace != null) {
                 trace.tlsHandshakeDone(f.isSuccess() ? ssl.engine().getSession() : null, f.cause());
             }
+            ConnectionEvents.tlsHandshakeDone(ch, "proxy " + proxy, ssl.engine().getSession(), null, f.cause());
             if (!f.isSuccess()) {
                 done.accept(new DialException(Phase.PROXY, "TLS handshake with proxy " + proxy + " failed: "
                         + f.cause().getMessage(), f.cause(), f.cause() instanceof SslHandshakeTimeoutException));
@@ -125,6 +127,7 @@ public final class ProxySetup {
         result.addListener(f -> {
             timer.cancel(false);
             if (f.isSuccess()) {
+                ConnectionEvents.tunnelReady(ch, route);
                 done.accept(null);
             } else {
                 done.accept(new DialException(Phase.PROXY, f.cause().getMessage(), f.cause(), timedOut[0]));
