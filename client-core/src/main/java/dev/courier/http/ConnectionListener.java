@@ -16,13 +16,21 @@ import java.net.SocketAddress;
  */
 public interface ConnectionListener {
 
-    /** {@code connection} is ready for its first request. */
+    /**
+     * {@code connection} is ready for its first request.
+     *
+     * @param connection the connection opened
+     */
     default void connectionOpened(Connection connection) {
     }
 
     /**
      * {@code connection} closed for {@code reason}; {@code cause} is the error when there was one (always
      * for {@link CloseReason#ERROR}), else null.
+     *
+     * @param connection the connection closed
+     * @param reason     why it closed
+     * @param cause      the error, or null
      */
     default void connectionClosed(Connection connection, CloseReason reason, Throwable cause) {
     }
