@@ -78,12 +78,13 @@ set terminal pngcairo size 1200,1000 font "sans,10"
 set output "$OUT/soak-chart.png"
 set datafile separator ","
 set key autotitle columnhead
-set multiplot layout 3,1 title "Courier soak: client process over time ($(grep -m1 '^soak:' "$OUT/driver.log" | cut -c7-80))"
+set multiplot layout 3,1 title "Courier soak: client process over time ($(grep -m1 '^soak:' "$OUT/driver.log" | sed -e 's/^soak: //' -e 's/; out .*//'))"
 set xlabel "minutes"
 set grid
 set ylabel "MiB"
 set key top left
-plot "$OUT/samples.csv" using (\$1/60):9 with lines lw 2 title "heap used after GC", \
+# A sample whose System.gc() ran no full collection has no heap figure (-1): left out.
+plot "$OUT/samples.csv" using (\$1/60):(\$9 > 0 ? \$9 : NaN) with lines lw 2 title "heap used after a full GC", \
      "" using (\$1/60):27 with lines lw 2 title "direct memory in use", \
      "" using (\$1/60):11 with lines lw 1 title "direct memory allocated (Netty's counter: the pooled allocator's 4 MiB chunks and the rest)"
 set ylabel "count"

@@ -115,14 +115,19 @@ record Reading(long heapUsed, long jdkDirect, long nettyDirect, long pooledDirec
         return jdkDirect + (PlatformDependent.useDirectBufferNoCleaner() ? nettyDirect : 0);
     }
 
-    /** What each open descriptor is ({@code /proc/self/fd}'s link targets), sorted. */
+    /**
+     * What each open descriptor is ({@code /proc/self/fd}'s link targets), sorted; a socket as its protocol, addresses
+     * and TCP state from {@code /proc/self/net} (ports vary from run to run, so two lists are compared by eye).
+     */
     static java.util.List<String> fdTargets() {
+        java.util.Map<String, String> sockets = socketsByInode();
         java.util.List<String> targets = new java.util.ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of("/proc/self/fd"))) {
             for (Path fd : dir) {
                 try {
                     String t = Files.readSymbolicLink(fd).toString();
-                    targets.add(t.startsWith("socket:") ? "socket" : t);
+                    String inode = t.startsWith("socket:[") ? t.substring(8, t.length() - 1) : null;
+                    targets.add(inode == null ? t : "socket " + sockets.getOrDefault(inode, "(inode " + inode + ")"));
                 } catch (IOException e) {
                     // closed while listed
                 }
@@ -142,6 +147,27 @@ record Reading(long heapUsed, long jdkDirect, long nettyDirect, long pooledDirec
      */
     long directInUse() {
         return direct() - pooledDirect + pooledDirectActive;
+    }
+
+    /** inode -> "tcp 0100007F:1F90 -> 0100007F:9C40 st 01" for every socket of {@code /proc/self/net}'s tables. */
+    private static java.util.Map<String, String> socketsByInode() {
+        java.util.Map<String, String> byInode = new java.util.HashMap<>();
+        for (String proto : new String[] {"tcp", "tcp6", "udp", "udp6", "unix"}) {
+            try {
+                java.util.List<String> lines = Files.readAllLines(Path.of("/proc/self/net/" + proto));
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.trim().split("\\s+");
+                    if (proto.equals("unix") && f.length >= 7) {
+                        byInode.put(f[6], "unix" + (f.length > 7 ? " " + f[7] : "") + " st " + f[5]);
+                    } else if (f.length >= 10) {
+                        byInode.put(f[9], proto + " " + f[1] + " -> " + f[2] + " st " + f[3]);
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // that table is not there
+            }
+        }
+        return byInode;
     }
 
     /** {open descriptors, of which sockets}. */
