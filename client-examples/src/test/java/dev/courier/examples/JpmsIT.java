@@ -65,8 +65,13 @@ class JpmsIT {
             server.enqueue(ServerResponse.ok("hello from the module path"));
             List<String> command = new ArrayList<>(List.of(
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    // The TLS engine line is DEBUG (the CLI and services stay quiet at INFO).
+                    "-Dorg.slf4j.simpleLogger.log.dev.courier=debug",
                     "--module-path", app + File.pathSeparator + join(modulePath),
-                    "--add-modules", String.join(",", nativeModules(modulePath)),
+                    // Courier logs through Netty's logger, which uses SLF4J when the module is resolved: no
+                    // Courier module requires it, so an application that logs with SLF4J resolves it (and its
+                    // provider, slf4j-simple here, comes by service binding).
+                    "--add-modules", String.join(",", nativeModules(modulePath)) + ",org.slf4j",
                     "--module", "dev.courier.examples.jpms/dev.courier.examples.jpms.JpmsApp",
                     server.uri("/jpms").toString(), certs.caPem(dir).toString()));
             t0 = System.nanoTime();
@@ -84,7 +89,7 @@ class JpmsIT {
                     .isEqualTo("true/false");
             assertThat(line(run, "engine=")).as("client-tls found by service binding, its native library loaded")
                     .isEqualTo("BORINGSSL");
-            assertThat(run.err()).as("the Transport's log line (slf4j-simple, bound as a service too)")
+            assertThat(run.err()).as("the Transport's DEBUG line (slf4j-simple, bound as a service too)")
                     .contains("TLS engine: BoringSSL (OpenSSL").doesNotContain("unknown version");
             assertThat(line(run, "status=")).isEqualTo("200 protocol=HTTP/1.1 body=hello from the module path");
             assertThat(line(run, "timer-count=")).isEqualTo("1");
